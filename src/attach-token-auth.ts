@@ -1,0 +1,138 @@
+import { CanceledError, type AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
+import type {} from './axios-config.js';
+import { defaultTokenManager } from './default-token-manager.js';
+import { TokenAuthConfigError } from './errors.js';
+import { createOriginPolicy } from './origin-policy.js';
+import { RequestTokenState } from './request-token-state.js';
+import type { Token, TokenProvider } from './token.js';
+import type { TokenManager } from './token-manager.js';
+
+/** Chooses the provider of one request; `undefined` sends it without a token. */
+export type ProviderSelector = (config: InternalAxiosRequestConfig) => TokenProvider | undefined;
+
+/** Options of {@link attachTokenAuth}. */
+export interface AttachTokenAuthOptions {
+  /** Where tokens come from: a provider, or a function choosing one per request. Required. */
+  provider: TokenProvider | ProviderSelector;
+  /** The token cache. Default: one process-wide manager shared by every instance. */
+  manager?: TokenManager;
+  /** Statuses that drop the token the request carried and replay it once. Default `[401]`. */
+  retryOnStatus?: readonly number[];
+  /**
+   * Origins that may receive the token besides relative URLs and the origin of the instance's
+   * `baseURL`, e.g. `['https://api.example.com']`; `'*'` for every origin. Default `[]`.
+   */
+  origins?: readonly string[] | '*';
+  /** The header that carries the token. Default `'Authorization'`. */
+  header?: string;
+  /** The scheme before the token. Default: the token's `tokenType` (`'Bearer'`). */
+  scheme?: string;
+}
+
+/** Removes the interceptors `attachTokenAuth` added. */
+export type DetachTokenAuth = () => void;
+
+const attached = new WeakSet<AxiosInstance>();
+
+/**
+ * Makes every request of `instance` carry a valid access token, refreshed before it expires and
+ * renewed once after a 401.
+ *
+ * @example
+ * const api = axios.create({ baseURL: 'https://api.example.com' });
+ * const detach = attachTokenAuth(api, { provider: clientCredentials({ tokenUrl, clientId, clientSecret }) });
+ */
+export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAuthOptions): DetachTokenAuth {
+  if (attached.has(instance)) {
+    throw new TokenAuthConfigError(
+      'attachTokenAuth was already called on this axios instance; call the detach function it returned first',
+      'already_attached',
+    );
+  }
+  const provider: unknown = options?.provider;
+  if (typeof provider !== 'function' && typeof (provider as TokenProvider | undefined)?.fetchToken !== 'function') {
+    throw new TokenAuthConfigError(
+      'attachTokenAuth needs a provider: an object with key and fetchToken, or a function returning one',
+      'invalid_option',
+    );
+  }
+  const manager = options.manager ?? defaultTokenManager();
+  const header = options.header ?? 'Authorization';
+  const scheme = options.scheme;
+  const retryOnStatus = new Set(options.retryOnStatus ?? [401]);
+  const mayCarryToken = createOriginPolicy(instance, options.origins ?? []);
+  const select: ProviderSelector =
+    typeof options.provider === 'function' ? options.provider : constant(options.provider);
+
+  const attach = (config: InternalAxiosRequestConfig, key: string, token: Token): InternalAxiosRequestConfig => {
+    const value = `${scheme ?? token.tokenType} ${token.accessToken}`;
+    config.headers.set(header, value);
+    const previous = config.tokenAuth || undefined;
+    const state = new RequestTokenState(key, value, token.accessToken, previous?.state?.replayed ?? false);
+    config.tokenAuth = previous?.provider === undefined ? { state } : { provider: previous.provider, state };
+    return config;
+  };
+
+  const onRequest = (
+    config: InternalAxiosRequestConfig,
+  ): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> => {
+    const perRequest = config.tokenAuth;
+    if (perRequest === false) return config;
+    const current = config.headers.get(header);
+    const ours = perRequest?.state?.isOwnHeader(current) === true;
+    if (!ours && current !== undefined && current !== null && current !== '') return config;
+    if (!mayCarryToken(config)) {
+      if (ours) config.headers.delete(header);
+      return config;
+    }
+    const chosen = perRequest?.provider ?? select(config);
+    if (chosen === undefined) return config;
+    const cached = manager.peekToken(chosen);
+    if (cached !== undefined) return attach(config, chosen.key, cached);
+    const signal = config.signal as AbortSignal | undefined;
+    return manager.getToken(chosen, { signal }).then(
+      (token) => attach(config, chosen.key, token),
+      (error: unknown) => {
+        if (signal?.aborted === true && error === signal.reason) throw new CanceledError(undefined, undefined, config);
+        throw error;
+      },
+    );
+  };
+
+  const onResponseError = async (error: unknown): Promise<unknown> => {
+    const axiosError = error as Partial<AxiosError> | null;
+    const config = axiosError?.config;
+    const status = axiosError?.response?.status;
+    if (config === undefined || status === undefined || !retryOnStatus.has(status)) throw error;
+    const perRequest = config.tokenAuth;
+    const state = perRequest ? perRequest.state : undefined;
+    if (state === undefined || state.replayed || !perRequest || !isReplayable(config.data)) throw error;
+    await manager.invalidate(state.providerKey, state.accessTokenForInvalidation());
+    manager.emit({ type: 'retry', key: state.providerKey, status });
+    config.tokenAuth = { ...perRequest, state: state.asReplayed() };
+    return instance.request(config);
+  };
+
+  const requestId = instance.interceptors.request.use(onRequest);
+  const responseId = instance.interceptors.response.use(undefined, onResponseError);
+  attached.add(instance);
+  let detached = false;
+  return () => {
+    if (detached) return;
+    detached = true;
+    instance.interceptors.request.eject(requestId);
+    instance.interceptors.response.eject(responseId);
+    attached.delete(instance);
+  };
+}
+
+function constant(provider: TokenProvider): ProviderSelector {
+  return () => provider;
+}
+
+/** A body that is a stream was consumed by the first attempt and cannot be sent again. */
+function isReplayable(data: unknown): boolean {
+  if (data === null || typeof data !== 'object') return true;
+  const candidate = data as { pipe?: unknown; getReader?: unknown };
+  return typeof candidate.pipe !== 'function' && typeof candidate.getReader !== 'function';
+}

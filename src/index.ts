@@ -1,0 +1,21 @@
+export type { Token, TokenProvider, FetchTokenContext } from './token.js';
+export type { TokenStore } from './token-store.js';
+export type { TokenEvent, TokenEventListener, StoreOperation } from './token-events.js';
+export type { TokenAuthRequestOptions } from './axios-config.js';
+export type { RequestTokenState } from './request-token-state.js';
+export { TokenManager, type TokenManagerOptions, type GetTokenOptions } from './token-manager.js';
+export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
+export { defaultTokenManager } from './default-token-manager.js';
+export {
+  attachTokenAuth,
+  type AttachTokenAuthOptions,
+  type DetachTokenAuth,
+  type ProviderSelector,
+} from './attach-token-auth.js';
+export {
+  TokenFlightError,
+  TokenRequestError,
+  TokenAuthConfigError,
+  type TokenRequestErrorOptions,
+  type TokenErrorResponse,
+} from './errors.js';

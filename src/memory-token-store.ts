@@ -1,0 +1,60 @@
+import type { Token } from './token.js';
+import type { TokenStore } from './token-store.js';
+
+interface Entry {
+  readonly token: Token;
+  readonly expiresAt: number;
+}
+
+/** Options of {@link MemoryTokenStore}. */
+export interface MemoryTokenStoreOptions {
+  /** Clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * The default {@link TokenStore}: a `Map` in this process. Entries expire after their `ttlMs`;
+ * nothing is scheduled, so it never keeps a process alive.
+ */
+export class MemoryTokenStore implements TokenStore {
+  readonly #entries = new Map<string, Entry>();
+  readonly #now: () => number;
+
+  constructor(options: MemoryTokenStoreOptions = {}) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  get(key: string): Token | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (this.#now() >= entry.expiresAt) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry.token;
+  }
+
+  set(key: string, token: Token, ttlMs: number): void {
+    if (!(ttlMs > 0)) {
+      this.#entries.delete(key);
+      return;
+    }
+    this.#entries.set(key, { token, expiresAt: this.#now() + ttlMs });
+  }
+
+  delete(key: string, accessToken?: string): boolean {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return false;
+    if (accessToken !== undefined && entry.token.accessToken !== accessToken) return false;
+    return this.#entries.delete(key);
+  }
+
+  /** Number of stored entries, expired ones included until read. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}

@@ -1,0 +1,32 @@
+/** When a cached token stops being fresh, and when requests must stop using it. */
+export interface RefreshSchedule {
+  /** From here on a request still uses the token but starts one background refresh. */
+  readonly refreshAt: number;
+  /** From here on requests wait for a new token: too little validity is left to send this one. */
+  readonly waitAt: number;
+}
+
+export interface RefreshPolicy {
+  readonly refreshSkewMs: number;
+  /** Fixed minimum validity, or undefined for the default (10 % of the lifetime, at least 1 s). */
+  readonly minValidityMs: number | undefined;
+}
+
+/**
+ * `refreshAt = expiresAt − min(refreshSkewMs, lifetime / 2)`: the half-lifetime cap keeps 5-second
+ * tokens useful under the 60-second default skew. `waitAt = expiresAt − minValidity`, where
+ * minValidity never exceeds a quarter of the lifetime, so even one-second tokens serve requests.
+ */
+export function refreshSchedule(expiresAt: number, issuedAt: number, policy: RefreshPolicy): RefreshSchedule {
+  const lifetime = Math.max(0, expiresAt - issuedAt);
+  const minValidity = Math.min(policy.minValidityMs ?? Math.max(lifetime / 10, 1000), lifetime / 4);
+  const waitAt = expiresAt - minValidity;
+  const refreshAt = Math.min(expiresAt - Math.min(policy.refreshSkewMs, lifetime / 2), waitAt);
+  return { refreshAt, waitAt };
+}
+
+/** Back-off before the next background attempt after `failures` failed ones: 1 s, 2 s, 4 s ... 30 s, jittered. */
+export function backgroundRetryDelay(failures: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(30_000, 1000 * 2 ** Math.max(0, failures - 1));
+  return ceiling / 2 + random() * (ceiling / 2);
+}

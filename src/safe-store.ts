@@ -1,0 +1,86 @@
+import type { Token } from './token.js';
+import type { StoreOperation, TokenEvent } from './token-events.js';
+import type { TokenStore } from './token-store.js';
+
+/**
+ * The manager's view of a {@link TokenStore}: every call is caught, so a store outage costs a fetch,
+ * never a failed request. An outage is reported once (`store_error`), and its end once
+ * (`store_recovered`).
+ */
+export class SafeStore {
+  readonly #store: TokenStore;
+  readonly #emit: (event: TokenEvent) => void;
+  #failing = false;
+
+  constructor(store: TokenStore, emit: (event: TokenEvent) => void) {
+    this.#store = store;
+    this.#emit = emit;
+  }
+
+  /** Whether the store shares a lock between processes or tabs. */
+  get shared(): boolean {
+    return typeof this.#store.singleFlight === 'function';
+  }
+
+  async get(key: string): Promise<Token | undefined> {
+    try {
+      const token = await this.#store.get(key);
+      this.#succeeded(key);
+      return token ?? undefined;
+    } catch (error) {
+      this.#failed(key, 'get', error);
+      return undefined;
+    }
+  }
+
+  async set(key: string, token: Token, ttlMs: number): Promise<void> {
+    try {
+      await this.#store.set(key, token, ttlMs);
+      this.#succeeded(key);
+    } catch (error) {
+      this.#failed(key, 'set', error);
+    }
+  }
+
+  async delete(key: string, accessToken: string | undefined): Promise<boolean> {
+    try {
+      const removed = await this.#store.delete(key, accessToken);
+      this.#succeeded(key);
+      return removed === true;
+    } catch (error) {
+      this.#failed(key, 'delete', error);
+      return false;
+    }
+  }
+
+  /** Runs `fn` under the store's lock; if the store fails before `fn` starts, runs it here. */
+  async singleFlight<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const singleFlight = this.#store.singleFlight;
+    if (singleFlight === undefined) return fn();
+    let started = false;
+    try {
+      const result = await singleFlight.call<TokenStore, [string, () => Promise<T>], Promise<T>>(this.#store, key, () => {
+        started = true;
+        return fn();
+      });
+      this.#succeeded(key);
+      return result;
+    } catch (error) {
+      if (started) throw error;
+      this.#failed(key, 'singleFlight', error);
+      return fn();
+    }
+  }
+
+  #succeeded(key: string): void {
+    if (!this.#failing) return;
+    this.#failing = false;
+    this.#emit({ type: 'store_recovered', key });
+  }
+
+  #failed(key: string, operation: StoreOperation, error: unknown): void {
+    if (this.#failing) return;
+    this.#failing = true;
+    this.#emit({ type: 'store_error', key, operation, error });
+  }
+}

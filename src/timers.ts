@@ -1,0 +1,25 @@
+/** Largest delay `setTimeout` accepts; longer ones fire at once. */
+export const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
+/** Resolves after `ms` (clamped to 0..2^31−1) on a timer that never keeps a Node process alive. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.min(Math.max(0, ms), MAX_TIMER_DELAY_MS),
+    );
+    (timer as { unref?: () => void }).unref?.();
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

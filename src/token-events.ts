@@ -1,0 +1,23 @@
+/** What {@link TokenManagerOptions.onEvent} receives. Events never carry a secret or a token. */
+export type TokenEvent =
+  /** A token request starts. `background`: a request-free refresh of a still-usable token. */
+  | { readonly type: 'fetch'; readonly key: string; readonly background: boolean }
+  /** A token arrived; `expiresAt` in epoch ms. */
+  | { readonly type: 'fetched'; readonly key: string; readonly expiresAt: number; readonly durationMs: number }
+  /** A token request failed. With `background`, requests go on with the still-valid token. */
+  | { readonly type: 'fetch_failed'; readonly key: string; readonly error: unknown; readonly background: boolean }
+  /** A cached token was dropped (after a 401, or by `invalidate`). */
+  | { readonly type: 'invalidated'; readonly key: string }
+  /** A request is replayed with a fresh token after `status`. */
+  | { readonly type: 'retry'; readonly key: string; readonly status: number }
+  /**
+   * The shared store failed (`operation` names the call); the manager goes on with its in-memory copy
+   * and fetches directly. Reported once per outage; `store_recovered` follows when it works again.
+   */
+  | { readonly type: 'store_error'; readonly key: string; readonly operation: StoreOperation; readonly error: unknown }
+  | { readonly type: 'store_recovered'; readonly key: string };
+
+export type StoreOperation = 'get' | 'set' | 'delete' | 'singleFlight';
+
+/** Receives {@link TokenEvent}s. Errors it throws are ignored. */
+export type TokenEventListener = (event: TokenEvent) => void;

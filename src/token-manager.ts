@@ -1,0 +1,270 @@
+import pMemoize from 'p-memoize';
+import { abortable } from './abortable.js';
+import { TokenRequestError } from './errors.js';
+import { MemoryTokenStore } from './memory-token-store.js';
+import { backgroundRetryDelay, refreshSchedule, type RefreshPolicy } from './refresh-schedule.js';
+import { SafeStore } from './safe-store.js';
+import type { Token, TokenProvider } from './token.js';
+import type { TokenEvent, TokenEventListener } from './token-events.js';
+import type { TokenStore } from './token-store.js';
+
+/** Options of {@link TokenManager}; every one has a default. */
+export interface TokenManagerOptions {
+  /** Refresh a token when less than this is left (capped at half its lifetime). Default 60 000. */
+  refreshSkewMs?: number;
+  /**
+   * Inside the refresh window, requests keep using the cached token (while one background refresh
+   * runs) as long as more than this is left. Default: 10 % of the lifetime, at least 1 000, at most a
+   * quarter of the lifetime.
+   */
+  minValidityMs?: number;
+  /** Lifetime of a token whose response states no expiry (and is no JWT with `exp`). Default 300 000. */
+  defaultTtlMs?: number;
+  /** Longest lifetime believed, whatever the server says. Default 86 400 000 (24 h). */
+  maxTtlMs?: number;
+  /**
+   * After a credentials failure (status 400, 401 or 403 from the token endpoint), callers get the same
+   * error without a new token request for this long. Default 2 000.
+   */
+  failureCooldownMs?: number;
+  /** Where tokens are shared besides this manager's own memory. Default: a {@link MemoryTokenStore}. */
+  store?: TokenStore;
+  /** Hook for logs and metrics. Never receives a secret or a token. */
+  onEvent?: TokenEventListener;
+  /** Clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Options of {@link TokenManager.getToken}. */
+export interface GetTokenOptions {
+  /** Fetch a new token even if a fresh one is cached (still one fetch for all concurrent callers). */
+  forceRefresh?: boolean;
+  /** Ends this caller's wait at once; the shared fetch goes on for the others. */
+  signal?: AbortSignal | undefined;
+}
+
+interface CacheEntry {
+  readonly token: Token;
+  readonly refreshAt: number;
+  readonly waitAt: number;
+  /** No background refresh starts before this (one is running, or the last one failed). */
+  backgroundAfter: number;
+  backgroundFailures: number;
+}
+
+interface Cooldown {
+  readonly error: unknown;
+  readonly until: number;
+}
+
+const CREDENTIAL_FAILURE_STATUSES = new Set([400, 401, 403]);
+
+/**
+ * The provider-keyed token cache. One in-flight fetch per key whatever the number of callers; a
+ * failed fetch is never cached; tokens are refreshed in the background before they expire.
+ *
+ * @example
+ * const tokens = new TokenManager({ refreshSkewMs: 30_000 });
+ * const token = await tokens.getToken(provider);
+ */
+export class TokenManager {
+  readonly #entries = new Map<string, CacheEntry>();
+  readonly #cooldowns = new Map<string, Cooldown>();
+  readonly #store: SafeStore;
+  readonly #policy: RefreshPolicy;
+  readonly #defaultTtlMs: number;
+  readonly #maxTtlMs: number;
+  readonly #failureCooldownMs: number;
+  readonly #onEvent: TokenEventListener | undefined;
+  readonly #now: () => number;
+  #lifetime = new AbortController();
+  readonly #flight: (provider: TokenProvider, replacing: string | undefined, background: boolean) => Promise<Token>;
+
+  constructor(options: TokenManagerOptions = {}) {
+    this.#policy = { refreshSkewMs: options.refreshSkewMs ?? 60_000, minValidityMs: options.minValidityMs };
+    this.#defaultTtlMs = options.defaultTtlMs ?? 300_000;
+    this.#maxTtlMs = options.maxTtlMs ?? 86_400_000;
+    this.#failureCooldownMs = options.failureCooldownMs ?? 2000;
+    this.#onEvent = options.onEvent;
+    this.#now = options.now ?? Date.now;
+    this.#store = new SafeStore(options.store ?? new MemoryTokenStore({ now: this.#now }), (event) =>
+      this.emit(event),
+    );
+    this.#flight = pMemoize((provider, replacing, background) => this.#obtain(provider, replacing, background), {
+      cache: false,
+      cacheKey: ([provider]) => provider.key,
+    });
+  }
+
+  /**
+   * A valid token for `provider`: the cached one while it is fresh, else one fetched for all
+   * concurrent callers of the same key. Rejects with the fetch's error (a {@link TokenRequestError}
+   * for the shipped providers) or, when `signal` aborts, with its reason.
+   */
+  getToken(provider: TokenProvider, options?: GetTokenOptions): Promise<Token> {
+    if (options?.forceRefresh !== true) {
+      const cached = this.peekToken(provider);
+      if (cached !== undefined) return Promise.resolve(cached);
+    }
+    return abortable(this.#load(provider, options?.forceRefresh === true), options?.signal);
+  }
+
+  /**
+   * The cached token when it can be sent right now, else `undefined`; synchronous, for hot paths.
+   * Inside the refresh window it starts one background refresh and still returns the token.
+   */
+  peekToken(provider: TokenProvider): Token | undefined {
+    const entry = this.#entries.get(provider.key);
+    if (entry === undefined) return undefined;
+    const now = this.#now();
+    if (now < entry.refreshAt) return entry.token;
+    if (now >= entry.waitAt) return undefined;
+    if (now >= entry.backgroundAfter) this.#refreshInBackground(provider, entry);
+    return entry.token;
+  }
+
+  /**
+   * Drops the cached token of `key`; with `accessToken`, only if that is still the cached one, so a
+   * storm of 401s for one token causes one refresh and a late 401 drops nothing. Resolves to whether
+   * a token was dropped.
+   */
+  async invalidate(key: string, accessToken?: string): Promise<boolean> {
+    const entry = this.#entries.get(key);
+    let removed = false;
+    if (entry !== undefined && (accessToken === undefined || entry.token.accessToken === accessToken)) {
+      this.#entries.delete(key);
+      removed = true;
+    }
+    if ((await this.#store.delete(key, accessToken)) === true) removed = true;
+    if (removed) this.emit({ type: 'invalidated', key });
+    return removed;
+  }
+
+  /** Clears the cache, the failure cool-downs and aborts running fetches. The manager stays usable. */
+  dispose(): void {
+    this.#lifetime.abort(new DOMException('The token manager was disposed', 'AbortError'));
+    this.#lifetime = new AbortController();
+    this.#entries.clear();
+    this.#cooldowns.clear();
+  }
+
+  /** @internal Reports an event to `onEvent` (the interceptors report `retry` through it). */
+  emit(event: TokenEvent): void {
+    if (this.#onEvent === undefined) return;
+    try {
+      this.#onEvent(event);
+    } catch {
+      // A faulty listener must not break token handling.
+    }
+  }
+
+  #load(provider: TokenProvider, force: boolean): Promise<Token> {
+    const cooldown = this.#cooldowns.get(provider.key);
+    if (cooldown !== undefined) {
+      if (this.#now() < cooldown.until) return Promise.reject(cooldown.error);
+      this.#cooldowns.delete(provider.key);
+    }
+    const replacing = force ? this.#entries.get(provider.key)?.token.accessToken : undefined;
+    return this.#flight(provider, replacing, false);
+  }
+
+  #refreshInBackground(provider: TokenProvider, entry: CacheEntry): void {
+    entry.backgroundAfter = Number.POSITIVE_INFINITY;
+    this.#flight(provider, entry.token.accessToken, true).then(
+      () => undefined,
+      () => {
+        entry.backgroundFailures += 1;
+        entry.backgroundAfter = this.#now() + backgroundRetryDelay(entry.backgroundFailures);
+      },
+    );
+  }
+
+  async #obtain(provider: TokenProvider, replacing: string | undefined, background: boolean): Promise<Token> {
+    const key = provider.key;
+    const adopted = await this.#adoptStored(key, replacing);
+    if (adopted !== undefined) return adopted;
+    if (!this.#store.shared) return this.#fetch(provider, background);
+    // Inside the shared lock another holder may just have written a token: read again first.
+    return this.#store.singleFlight(
+      key,
+      async () => (await this.#adoptStored(key, replacing)) ?? this.#fetch(provider, background),
+    );
+  }
+
+  async #adoptStored(key: string, replacing: string | undefined): Promise<Token | undefined> {
+    const stored = await this.#store.get(key);
+    if (stored === undefined || stored.accessToken === replacing || stored.expiresAt === null) return undefined;
+    const now = this.#now();
+    if (stored.expiresAt <= now) return undefined;
+    // The store does not know when the token was issued: the time left stands in for its lifetime.
+    this.#remember(key, stored, now);
+    return stored;
+  }
+
+  async #fetch(provider: TokenProvider, background: boolean): Promise<Token> {
+    const key = provider.key;
+    this.emit({ type: 'fetch', key, background });
+    const sentAt = this.#now();
+    let fetched: Token;
+    try {
+      fetched = validateToken(await provider.fetchToken({ signal: this.#lifetime.signal }), key);
+    } catch (error) {
+      this.emit({ type: 'fetch_failed', key, error, background });
+      if (isCredentialsFailure(error)) {
+        this.#cooldowns.set(key, { error, until: this.#now() + this.#failureCooldownMs });
+      }
+      throw error;
+    }
+    this.#cooldowns.delete(key);
+    const cap = sentAt + this.#maxTtlMs;
+    const expiresAt = Math.min(fetched.expiresAt ?? sentAt + this.#defaultTtlMs, cap);
+    const token: Token = fetched.expiresAt === expiresAt ? fetched : { ...fetched, expiresAt };
+    const now = this.#now();
+    this.emit({ type: 'fetched', key, expiresAt, durationMs: now - sentAt });
+    if (expiresAt <= now) {
+      // Expired on arrival (`expires_in: 0`): handed to the callers that waited, never cached.
+      this.#entries.delete(key);
+      return token;
+    }
+    this.#remember(key, token, sentAt);
+    await this.#store.set(key, token, expiresAt - now);
+    return token;
+  }
+
+  #remember(key: string, token: Token, issuedAt: number): void {
+    const { refreshAt, waitAt } = refreshSchedule(token.expiresAt ?? issuedAt, issuedAt, this.#policy);
+    this.#entries.set(key, { token, refreshAt, waitAt, backgroundAfter: refreshAt, backgroundFailures: 0 });
+  }
+}
+
+function validateToken(token: unknown, key: string): Token {
+  const candidate = token as Partial<Token> | null | undefined;
+  if (typeof candidate?.accessToken !== 'string' || candidate.accessToken === '') {
+    throw new TokenRequestError({
+      providerKey: key,
+      code: 'invalid_token_response',
+      description: 'the provider returned no access token',
+    });
+  }
+  const expiresAt = candidate.expiresAt;
+  if (expiresAt !== null && expiresAt !== undefined && !Number.isFinite(expiresAt)) {
+    throw new TokenRequestError({
+      providerKey: key,
+      code: 'invalid_token_response',
+      description: 'the provider returned a token with an invalid expiresAt',
+    });
+  }
+  return {
+    ...(candidate as Token),
+    tokenType: typeof candidate.tokenType === 'string' && candidate.tokenType !== '' ? candidate.tokenType : 'Bearer',
+    expiresAt: expiresAt ?? null,
+  };
+}
+
+function isCredentialsFailure(error: unknown): boolean {
+  return (
+    error instanceof TokenRequestError &&
+    ((error.status !== undefined && CREDENTIAL_FAILURE_STATUSES.has(error.status)) ||
+      error.code === 'insecure_token_url')
+  );
+}

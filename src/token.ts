@@ -1,0 +1,34 @@
+/** An access token as every provider returns it. */
+export interface Token {
+  /** The access token itself. Never logged, never put into an error. */
+  readonly accessToken: string;
+  /** The authorization scheme, `'Bearer'` when the server says nothing (`bearer` is normalised). */
+  readonly tokenType: string;
+  /** Absolute expiry in epoch milliseconds on this machine's clock; `null` when unknown. */
+  readonly expiresAt: number | null;
+  /** The granted scope, when the server reports one. */
+  readonly scope?: string;
+  /** The parsed response body (`sessid`, `refresh_expires_in`, ...). */
+  readonly raw: Record<string, unknown>;
+}
+
+/** What a provider's `fetchToken` is given. */
+export interface FetchTokenContext {
+  /** Aborted when nobody needs the token any more (the manager was disposed). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A source of access tokens. Any object of this shape is a provider.
+ *
+ * @example
+ * const session: TokenProvider = {
+ *   key: 'session',
+ *   fetchToken: async () => ({ accessToken: await getFromBackend(), tokenType: 'Bearer', expiresAt: null, raw: {} }),
+ * };
+ */
+export interface TokenProvider {
+  /** Cache key: equal keys share one cached token. Never contains a secret. */
+  readonly key: string;
+  fetchToken(context: FetchTokenContext): Promise<Token>;
+}
