@@ -19,3 +19,15 @@ export {
   type TokenRequestErrorOptions,
   type TokenErrorResponse,
 } from './errors.js';
+export {
+  clientCredentials,
+  type ClientCredentialsOptions,
+  type ClientAuthMethod,
+  type BasicEncoding,
+} from './client-credentials.js';
+export { gigachat, type GigaChatOptions, type GigaChatScope, type GigaChatAuthScheme } from './gigachat.js';
+export { brainysoft, type BrainysoftOptions, type BrainysoftTarget } from './brainysoft.js';
+export { chatlayer, type ChatlayerOptions } from './chatlayer.js';
+export { bankOfGeorgia, type BankOfGeorgiaOptions } from './bank-of-georgia.js';
+export type { HttpProviderOptions } from './http-token-provider.js';
+export type { RetryOptions } from './retry-policy.js';

@@ -1,0 +1,105 @@
+import { encodeBase64 } from './base64.js';
+import { redactSecrets, TokenAuthConfigError } from './errors.js';
+import {
+  createHttpTokenProvider,
+  requireString,
+  requireUrl,
+  type HttpProviderOptions,
+} from './http-token-provider.js';
+import type { TokenProvider } from './token.js';
+
+/** How the client authenticates to the token endpoint (RFC 6749 §2.3.1). */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_query';
+
+/**
+ * How `client_secret_basic` builds the Basic value: `'rfc6749'` form-encodes id and secret before
+ * base64 (what Keycloak and oidc-provider decode); `'raw'` sends them as they are.
+ */
+export type BasicEncoding = 'rfc6749' | 'raw';
+
+/** Options of {@link clientCredentials}. */
+export interface ClientCredentialsOptions extends HttpProviderOptions {
+  /** The token endpoint. `http:` is refused unless the host is loopback or `allowInsecureHttp` is set. */
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Default `'client_secret_basic'`. */
+  authMethod?: ClientAuthMethod | undefined;
+  /** Default `'rfc6749'`. */
+  basicEncoding?: BasicEncoding | undefined;
+  /** Requested scope; an array is joined by spaces. */
+  scope?: string | readonly string[] | undefined;
+  /** Sent as the `audience` parameter. */
+  audience?: string | undefined;
+  /** More parameters of the token request; they replace built-in ones of the same name. */
+  extraParams?: Readonly<Record<string, string>> | undefined;
+}
+
+const AUTH_METHODS: readonly string[] = ['client_secret_basic', 'client_secret_post', 'client_secret_query'];
+const BASIC_ENCODINGS: readonly string[] = ['rfc6749', 'raw'];
+
+/**
+ * OAuth 2.0 client credentials grant (RFC 6749 §4.4).
+ *
+ * @example
+ * const provider = clientCredentials({ tokenUrl, clientId, clientSecret, scope: ['read', 'write'] });
+ * @throws {TokenAuthConfigError} when a required option is missing or an option is invalid.
+ */
+export function clientCredentials(options: ClientCredentialsOptions): TokenProvider {
+  const name = 'clientCredentials';
+  const tokenUrl = requireUrl(options.tokenUrl, 'tokenUrl', name);
+  const clientId = requireString(options.clientId, 'clientId', name);
+  const clientSecret = requireString(options.clientSecret, 'clientSecret', name);
+  const authMethod = options.authMethod ?? 'client_secret_basic';
+  if (!AUTH_METHODS.includes(authMethod)) {
+    throw new TokenAuthConfigError(
+      `${name}: authMethod must be one of ${AUTH_METHODS.join(', ')}`,
+      'invalid_options',
+    );
+  }
+  const basicEncoding = options.basicEncoding ?? 'rfc6749';
+  if (!BASIC_ENCODINGS.includes(basicEncoding)) {
+    throw new TokenAuthConfigError(`${name}: basicEncoding must be 'rfc6749' or 'raw'`, 'invalid_options');
+  }
+  const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
+  const { audience, extraParams = {}, headers = {} } = options;
+
+  const key =
+    options.key ??
+    redactSecrets(`client_credentials:${tokenUrl}#${clientId}#${scope ?? ''}#${audience ?? ''}`, [
+      clientSecret,
+    ]);
+  const basic =
+    authMethod === 'client_secret_basic'
+      ? basicCredentials(clientId, clientSecret, basicEncoding)
+      : undefined;
+  const secrets = basic === undefined ? [clientSecret] : [clientSecret, basic];
+
+  return createHttpTokenProvider(key, options, () => {
+    const params = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (basic === undefined) {
+      params.set('client_id', clientId);
+      params.set('client_secret', clientSecret);
+    }
+    if (scope !== undefined && scope !== '') params.set('scope', scope);
+    if (audience !== undefined) params.set('audience', audience);
+    for (const [param, value] of Object.entries(extraParams)) params.set(param, value);
+    return {
+      tokenUrl,
+      headers: basic === undefined ? headers : { ...headers, Authorization: `Basic ${basic}` },
+      ...(authMethod === 'client_secret_query' ? { query: params } : { body: params }),
+      secrets,
+    };
+  });
+}
+
+/** The base64 part of a Basic value: RFC 6749 §2.3.1 form-encodes id and secret first. */
+export function basicCredentials(clientId: string, clientSecret: string, encoding: BasicEncoding): string {
+  return encoding === 'raw'
+    ? encodeBase64(`${clientId}:${clientSecret}`)
+    : encodeBase64(`${formEncode(clientId)}:${formEncode(clientSecret)}`);
+}
+
+function formEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}

@@ -1,0 +1,103 @@
+import { decodeBase64, encodeBase64 } from './base64.js';
+import { TokenAuthConfigError } from './errors.js';
+import { fingerprint } from './fingerprint.js';
+import {
+  createHttpTokenProvider,
+  requireString,
+  requireUrl,
+  type HttpProviderOptions,
+} from './http-token-provider.js';
+import { randomUUID } from './random-uuid.js';
+import type { TokenProvider } from './token.js';
+
+export const GIGACHAT_TOKEN_URL = 'https://ngw.devices.sberbank.ru:9443/api/v2/oauth';
+
+/** GigaChat API versions: individuals, businesses (prepaid), businesses (postpaid). */
+export type GigaChatScope = 'GIGACHAT_API_PERS' | 'GIGACHAT_API_B2B' | 'GIGACHAT_API_CORP';
+
+/** The scheme before the authorization key; GigaChat's pages show both. */
+export type GigaChatAuthScheme = 'Basic' | 'Bearer';
+
+interface GigaChatCommonOptions extends HttpProviderOptions {
+  /** Default `https://ngw.devices.sberbank.ru:9443/api/v2/oauth`. */
+  tokenUrl?: string | undefined;
+  /** Default `'GIGACHAT_API_PERS'`. */
+  scope?: GigaChatScope | undefined;
+  /** Default `'Basic'`. */
+  authScheme?: GigaChatAuthScheme | undefined;
+}
+
+/** Options of {@link gigachat}: the authorization key, or the client id and secret it encodes. */
+export type GigaChatOptions = GigaChatCommonOptions &
+  (
+    | {
+        /** The authorization key (base64 of `client_id:client_secret`), sent as is. */ credentials: string;
+        clientId?: undefined;
+        clientSecret?: undefined;
+      }
+    | { clientId: string; clientSecret: string; credentials?: undefined }
+  );
+
+/**
+ * GigaChat (Sber) tokens: `POST /api/v2/oauth` with the authorization key, a fresh `RqUID` per
+ * request and `scope` in the form body. Answers `{access_token, expires_at}` (epoch ms).
+ *
+ * @throws {TokenAuthConfigError} when neither `credentials` nor `clientId` and `clientSecret` are given.
+ */
+export function gigachat(options: GigaChatOptions): TokenProvider {
+  const name = 'gigachat';
+  const tokenUrl = requireUrl(options.tokenUrl ?? GIGACHAT_TOKEN_URL, 'tokenUrl', name);
+  const scope = requireString(options.scope ?? 'GIGACHAT_API_PERS', 'scope', name);
+  const authScheme = options.authScheme ?? 'Basic';
+  if (authScheme !== 'Basic' && authScheme !== 'Bearer') {
+    throw new TokenAuthConfigError(`${name}: authScheme must be 'Basic' or 'Bearer'`, 'invalid_options');
+  }
+  let credentials: string;
+  let clientId: string | undefined;
+  const secrets: string[] = [];
+  if (options.credentials !== undefined) {
+    credentials = requireString(options.credentials, 'credentials', name).trim();
+    clientId = clientIdOf(credentials);
+  } else {
+    const given: { clientId?: unknown; clientSecret?: unknown } = options;
+    if (given.clientId === undefined && given.clientSecret === undefined) {
+      throw new TokenAuthConfigError(
+        `${name}: \`credentials\` (the authorization key) or \`clientId\` and \`clientSecret\` are required`,
+        'invalid_options',
+      );
+    }
+    clientId = requireString(given.clientId, 'clientId', name);
+    const clientSecret = requireString(given.clientSecret, 'clientSecret', name);
+    secrets.push(clientSecret);
+    credentials = encodeBase64(`${clientId}:${clientSecret}`);
+  }
+  secrets.push(credentials);
+  const headers = options.headers ?? {};
+  const key = options.key ?? `gigachat:${tokenUrl}#${clientId ?? `fp-${fingerprint(credentials)}`}#${scope}`;
+
+  return createHttpTokenProvider(key, options, () => ({
+    tokenUrl,
+    headers: {
+      ...headers,
+      Accept: 'application/json',
+      Authorization: `${authScheme} ${credentials}`,
+      RqUID: randomUUID(),
+    },
+    body: new URLSearchParams({ scope }),
+    secrets,
+  }));
+}
+
+/** The client id inside an authorization key (base64 of `id:secret`), if it decodes as one. */
+function clientIdOf(credentials: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeBase64(credentials);
+  } catch {
+    return undefined;
+  }
+  const colon = decoded.indexOf(':');
+  if (colon <= 0 || colon === decoded.length - 1) return undefined;
+  const id = decoded.slice(0, colon);
+  return /^[\x21-\x7e]+$/.test(id) ? id : undefined;
+}

@@ -1,0 +1,85 @@
+import type { AxiosInstance, AxiosRequestConfig } from 'axios';
+import { TokenAuthConfigError } from './errors.js';
+import { resolveRetryPolicy, type RetryOptions } from './retry-policy.js';
+import type { FetchTokenContext, Token, TokenProvider } from './token.js';
+import { createTokenHttp, requestToken, type TokenHttpRequest } from './token-request.js';
+
+/** Options every built-in provider accepts. */
+export interface HttpProviderOptions {
+  /** Added to the token request's headers. */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** Timeout of one token request attempt, ms. Default 10 000. */
+  timeoutMs?: number | undefined;
+  /** Cache key; equal keys share one cached token. Default: derived from the settings, never the secret. */
+  key?: string | undefined;
+  /**
+   * The axios instance, or the config of a new one (e.g. `{ httpsAgent }`), the token request is
+   * sent with. Default: a private instance, so the token request never passes through the
+   * interceptors of the instances tokens are attached to.
+   */
+  http?: AxiosInstance | AxiosRequestConfig | undefined;
+  /** Allow an `http:` token URL to a non-loopback host. Default `false`. */
+  allowInsecureHttp?: boolean | undefined;
+  /** Retries of transient failures (network, timeout, 408, 429, 5xx); `false` for none. */
+  retry?: RetryOptions | false | undefined;
+}
+
+export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
+
+/** What a provider's `build` returns for each token request. */
+export type BuiltTokenRequest = Omit<
+  TokenHttpRequest,
+  'providerKey' | 'http' | 'timeoutMs' | 'allowInsecureHttp' | 'retry'
+>;
+
+/**
+ * A {@link TokenProvider} sending the request `build` returns. Secrets stay in `build`'s closure:
+ * the provider object shows its key only (enumerable properties, JSON, `util.inspect`).
+ */
+export function createHttpTokenProvider(
+  key: string,
+  options: HttpProviderOptions,
+  build: () => BuiltTokenRequest,
+): TokenProvider {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new TokenAuthConfigError('timeoutMs must be a positive number of milliseconds', 'invalid_options');
+  }
+  const retry = resolveRetryPolicy(options.retry);
+  const allowInsecureHttp = options.allowInsecureHttp === true;
+  let http: AxiosInstance | undefined;
+  const provider: TokenProvider = {
+    key,
+    async fetchToken(context: FetchTokenContext = {}): Promise<Token> {
+      http ??= createTokenHttp(options.http);
+      return requestToken(
+        { ...build(), providerKey: key, http, timeoutMs, allowInsecureHttp, retry },
+        { signal: context.signal },
+      );
+    },
+  };
+  Object.defineProperty(provider, 'toJSON', { value: () => ({ key }), enumerable: false });
+  return Object.freeze(provider);
+}
+
+/** @throws {TokenAuthConfigError} unless `value` is a non-empty string. */
+export function requireString(value: unknown, name: string, provider: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new TokenAuthConfigError(
+      `${provider}: \`${name}\` is required (a non-empty string)`,
+      'invalid_options',
+    );
+  }
+  return value;
+}
+
+/** @throws {TokenAuthConfigError} unless `value` is an absolute URL. */
+export function requireUrl(value: unknown, name: string, provider: string): string {
+  const url = requireString(value, name, provider);
+  try {
+    new URL(url);
+  } catch {
+    throw new TokenAuthConfigError(`${provider}: \`${name}\` must be an absolute URL`, 'invalid_options');
+  }
+  return url;
+}

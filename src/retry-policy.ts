@@ -1,0 +1,82 @@
+import { TokenAuthConfigError } from './errors.js';
+import { MAX_TIMER_DELAY_MS } from './timers.js';
+
+/**
+ * How a failed token request is retried: network errors, timeouts, 408, 429 and 5xx are retried with
+ * exponential backoff and full jitter, within a total deadline. Other 4xx answers are never retried.
+ */
+export interface RetryOptions {
+  /** Attempts in all, the first included. Default 3. */
+  attempts?: number;
+  /** No attempt starts later than this many ms after the first one. Default 10 000. */
+  deadlineMs?: number;
+  /** Backoff before the second attempt is random in [0, baseDelayMs], doubling each time. Default 200. */
+  baseDelayMs?: number;
+  /** Upper bound of one backoff (a server's `Retry-After` is honoured beyond it). Default 5 000. */
+  maxDelayMs?: number;
+}
+
+export type RetryPolicy = Readonly<Required<RetryOptions>>;
+
+export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
+  attempts: 3,
+  deadlineMs: 10_000,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+});
+
+const NO_RETRY: RetryPolicy = Object.freeze({ ...DEFAULT_RETRY, attempts: 1 });
+
+/**
+ * Fills in the defaults; `false` means a single attempt.
+ * @throws {TokenAuthConfigError} on a negative, non-finite or fractional value.
+ */
+export function resolveRetryPolicy(retry: RetryOptions | false | undefined): RetryPolicy {
+  if (retry === false) return NO_RETRY;
+  if (retry === undefined) return DEFAULT_RETRY;
+  const policy = { ...DEFAULT_RETRY, ...definedOnly(retry) };
+  if (!Number.isInteger(policy.attempts) || policy.attempts < 1) {
+    throw new TokenAuthConfigError('retry.attempts must be an integer of at least 1', 'invalid_options');
+  }
+  for (const name of ['deadlineMs', 'baseDelayMs', 'maxDelayMs'] as const) {
+    if (!Number.isFinite(policy[name]) || policy[name] < 0) {
+      throw new TokenAuthConfigError(
+        `retry.${name} must be a finite number of at least 0`,
+        'invalid_options',
+      );
+    }
+  }
+  return Object.freeze(policy);
+}
+
+function definedOnly(retry: RetryOptions): RetryOptions {
+  return Object.fromEntries(Object.entries(retry).filter(([, value]) => value !== undefined));
+}
+
+/** Whether an HTTP answer with this status is worth another attempt. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status <= 599);
+}
+
+/**
+ * Full-jitter backoff before attempt `failedAttempts + 1`: random in
+ * [0, min(maxDelayMs, baseDelayMs × 2^(failedAttempts − 1))].
+ */
+export function backoffDelay(failedAttempts: number, policy: RetryPolicy, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, failedAttempts - 1));
+  return Math.min(Math.floor(random() * ceiling), MAX_TIMER_DELAY_MS);
+}
+
+/**
+ * Milliseconds a `Retry-After` header asks to wait (delta seconds or an HTTP date), or `undefined`
+ * when it is absent or unreadable.
+ */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (text === '') return undefined;
+  if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, MAX_TIMER_DELAY_MS);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.min(Math.max(0, date - now), MAX_TIMER_DELAY_MS);
+}

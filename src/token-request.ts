@@ -1,0 +1,273 @@
+import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import { redactSecrets, TokenRequestError, type TokenErrorResponse } from './errors.js';
+import { MAX_TOKEN_BODY_BYTES, parseTokenResponse } from './parse-token-response.js';
+import {
+  backoffDelay,
+  isRetryableStatus,
+  parseRetryAfter,
+  resolveRetryPolicy,
+  type RetryOptions,
+} from './retry-policy.js';
+import { assertSecureTokenUrl } from './secure-url.js';
+import { MAX_TIMER_DELAY_MS, sleep } from './timers.js';
+import type { Token } from './token.js';
+import { readTokenErrorBody } from './token-error-body.js';
+
+/** One token request, fully built by a provider. */
+export interface TokenHttpRequest {
+  providerKey: string;
+  tokenUrl: string;
+  method?: 'POST';
+  /** Added to `Content-Type: application/x-www-form-urlencoded` and `Accept: application/json`. */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** Form body; none (an empty body) when `undefined`. */
+  body?: URLSearchParams | undefined;
+  /** Appended to the token URL's query string. */
+  query?: URLSearchParams | undefined;
+  /** The axios instance or config the request is sent with; a fresh private instance by default. */
+  http?: AxiosInstance | AxiosRequestConfig | undefined;
+  timeoutMs: number;
+  allowInsecureHttp?: boolean | undefined;
+  /** Everything that must never appear in an error: client secret, authorization key, Basic value. */
+  secrets: readonly string[];
+  retry?: RetryOptions | false | undefined;
+}
+
+/** @internal Seams for tests: a fixed jitter, an instant sleep, a clock. */
+export interface RequestTokenHooks {
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => number;
+}
+
+/** Headers of an error response that are never kept, whatever they hold. */
+const DROPPED_HEADERS = new Set(['set-cookie', 'set-cookie2', 'authorization', 'proxy-authorization']);
+const MAX_ERROR_BODY_CHARS = 16_384;
+
+/**
+ * The axios instance token requests go through: `http` itself when it is an instance, else a new
+ * private instance (with `http` as its config), so the interceptors of the application's instances
+ * never see the token request.
+ */
+export function createTokenHttp(http: AxiosInstance | AxiosRequestConfig | undefined): AxiosInstance {
+  return isAxiosInstance(http) ? http : axios.create(http);
+}
+
+function isAxiosInstance(value: unknown): value is AxiosInstance {
+  return (
+    typeof value === 'function' &&
+    typeof (value as Partial<AxiosInstance>).request === 'function' &&
+    'interceptors' in value
+  );
+}
+
+type Attempt =
+  | { readonly token: Token }
+  | { readonly error: unknown; readonly retryable: boolean; readonly retryAfterMs?: number | undefined };
+
+/**
+ * Sends a token request (the only place one is sent) and parses the answer, retrying transient
+ * failures. Rejects with a {@link TokenRequestError}, or with `signal.reason` when `signal` aborts.
+ */
+export async function requestToken(
+  request: TokenHttpRequest,
+  context: { signal?: AbortSignal | undefined } = {},
+  hooks: RequestTokenHooks = {},
+): Promise<Token> {
+  const { signal } = context;
+  signal?.throwIfAborted();
+  const url = assertSecureTokenUrl(request.tokenUrl, request);
+  for (const [name, value] of request.query ?? []) url.searchParams.append(name, value);
+  const policy = resolveRetryPolicy(request.retry);
+  const http = createTokenHttp(request.http);
+  const now = hooks.now ?? Date.now;
+  const deadline = now() + policy.deadlineMs;
+
+  for (let attempt = 1; ; attempt += 1) {
+    const timeoutMs = attempt === 1 ? request.timeoutMs : Math.min(request.timeoutMs, deadline - now());
+    const outcome = await attemptOnce(http, url.href, request, clampTimeout(timeoutMs), signal, now);
+    if ('token' in outcome) return outcome.token;
+    if (!outcome.retryable || attempt >= policy.attempts) throw outcome.error;
+    const delay = outcome.retryAfterMs ?? backoffDelay(attempt, policy, hooks.random ?? Math.random);
+    // A wait that would end past the deadline is not worth starting: fail now.
+    if (now() + delay >= deadline) throw outcome.error;
+    await (hooks.sleep ?? sleep)(delay, signal);
+    signal?.throwIfAborted();
+  }
+}
+
+async function attemptOnce(
+  http: AxiosInstance,
+  url: string,
+  request: TokenHttpRequest,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  now: () => number,
+): Promise<Attempt> {
+  let response: AxiosResponse<unknown>;
+  try {
+    response = await http.request<unknown>({
+      url,
+      method: request.method ?? 'POST',
+      headers: mergeHeaders(
+        { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        request.headers ?? {},
+      ),
+      data: request.body === undefined ? '' : request.body.toString(),
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      maxRedirects: 0,
+      maxContentLength: MAX_TOKEN_BODY_BYTES,
+      maxBodyLength: MAX_TOKEN_BODY_BYTES,
+      timeout: timeoutMs,
+      ...(signal === undefined ? {} : { signal }),
+    });
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (axios.isAxiosError(error) && error.response !== undefined) {
+      return fromResponse(error.response, request, now());
+    }
+    return fromTransportError(error, request, timeoutMs);
+  }
+  return fromResponse(response, request, now());
+}
+
+function fromResponse(
+  response: AxiosResponse<unknown>,
+  request: TokenHttpRequest,
+  receivedAt: number,
+): Attempt {
+  const contentType = headerOf(response.headers, 'content-type');
+  if (response.status >= 200 && response.status < 300) {
+    return {
+      token: parseTokenResponse(response.data, {
+        receivedAt,
+        status: response.status,
+        serverDate: headerOf(response.headers, 'date'),
+        providerKey: request.providerKey,
+        endpoint: request.tokenUrl,
+        secrets: request.secrets,
+        ...(contentType === undefined ? {} : { contentType }),
+      }),
+    };
+  }
+  const said = readTokenErrorBody(response.data, contentType);
+  const error = new TokenRequestError({
+    providerKey: request.providerKey,
+    endpoint: request.tokenUrl,
+    status: response.status,
+    code: said?.code,
+    description: said?.description,
+    secrets: request.secrets,
+    response: safeResponse(response, request.secrets),
+  });
+  const retryable = isRetryableStatus(response.status);
+  return {
+    error,
+    retryable,
+    retryAfterMs: retryable
+      ? parseRetryAfter(headerOf(response.headers, 'retry-after'), receivedAt)
+      : undefined,
+  };
+}
+
+function fromTransportError(error: unknown, request: TokenHttpRequest, timeoutMs: number): Attempt {
+  const axiosCode = axios.isAxiosError(error) ? error.code : undefined;
+  const base = {
+    providerKey: request.providerKey,
+    endpoint: request.tokenUrl,
+    secrets: request.secrets,
+    cause: error,
+  };
+  if (axiosCode === 'ECONNABORTED' || axiosCode === 'ETIMEDOUT') {
+    const description = `no answer within ${timeoutMs} ms`;
+    return { error: new TokenRequestError({ ...base, code: 'timeout', description }), retryable: true };
+  }
+  if (axiosCode === 'ERR_BAD_RESPONSE') {
+    // The only answer axios refuses here is one over maxContentLength.
+    const description = `the token response is larger than ${MAX_TOKEN_BODY_BYTES} bytes`;
+    return {
+      error: new TokenRequestError({ ...base, code: 'invalid_token_response', description }),
+      retryable: false,
+    };
+  }
+  const systemCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  const description =
+    typeof systemCode === 'string'
+      ? systemCode
+      : axiosCode !== undefined && axiosCode !== 'ERR_NETWORK'
+        ? axiosCode
+        : undefined;
+  return {
+    error: new TokenRequestError({ ...base, code: 'network_error', description }),
+    retryable: axiosCode !== 'ERR_CANCELED',
+  };
+}
+
+function clampTimeout(ms: number): number {
+  return Math.min(Math.max(1, Math.floor(ms)), MAX_TIMER_DELAY_MS);
+}
+
+/** Merges header maps; a later name replaces an earlier one whatever its case. */
+function mergeHeaders(...sources: ReadonlyArray<Readonly<Record<string, string>>>): Record<string, string> {
+  const merged = new Map<string, [string, string]>();
+  for (const source of sources) {
+    for (const [name, value] of Object.entries(source)) merged.set(name.toLowerCase(), [name, value]);
+  }
+  return Object.fromEntries(merged.values());
+}
+
+function headerEntries(headers: unknown): Array<[string, unknown]> {
+  if (headers === null || typeof headers !== 'object') return [];
+  const plain =
+    typeof (headers as { toJSON?: unknown }).toJSON === 'function'
+      ? (headers as { toJSON(): unknown }).toJSON()
+      : headers;
+  return Object.entries(plain as Record<string, unknown>);
+}
+
+function headerOf(headers: unknown, name: string): string | undefined {
+  for (const [key, value] of headerEntries(headers)) {
+    if (key.toLowerCase() === name) return headerText(value);
+  }
+  return undefined;
+}
+
+function headerText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return Array.isArray(value) ? value.map(String).join(', ') : String(value);
+}
+
+function safeResponse(response: AxiosResponse<unknown>, secrets: readonly string[]): TokenErrorResponse {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of headerEntries(response.headers)) {
+    const name = key.toLowerCase();
+    const text = headerText(value);
+    if (DROPPED_HEADERS.has(name) || text === undefined) continue;
+    headers[name] = redactSecrets(text, secrets);
+  }
+  const body = redactSecrets(bodyText(response.data), secrets);
+  return Object.freeze({
+    status: response.status,
+    headers: Object.freeze(headers),
+    body: body.length > MAX_ERROR_BODY_CHARS ? `${body.slice(0, MAX_ERROR_BODY_CHARS)}…` : body,
+  });
+}
+
+function bodyText(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (data === undefined || data === null) return '';
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+    const bytes =
+      data instanceof ArrayBuffer
+        ? new Uint8Array(data)
+        : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return new TextDecoder().decode(bytes.subarray(0, MAX_TOKEN_BODY_BYTES));
+  }
+  try {
+    return JSON.stringify(data) ?? '';
+  } catch {
+    return '';
+  }
+}
