@@ -59,10 +59,14 @@ export class SafeStore {
     if (singleFlight === undefined) return fn();
     let started = false;
     try {
-      const result = await singleFlight.call<TokenStore, [string, () => Promise<T>], Promise<T>>(this.#store, key, () => {
-        started = true;
-        return fn();
-      });
+      const result = await singleFlight.call<TokenStore, [string, () => Promise<T>], Promise<T>>(
+        this.#store,
+        key,
+        () => {
+          started = true;
+          return fn();
+        },
+      );
       this.#succeeded(key);
       return result;
     } catch (error) {

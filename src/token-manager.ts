@@ -71,6 +71,8 @@ export class TokenManager {
   readonly #entries = new Map<string, CacheEntry>();
   readonly #cooldowns = new Map<string, Cooldown>();
   readonly #store: SafeStore;
+  /** Set when the manager made its own store, which `dispose` then clears. */
+  readonly #ownStore: MemoryTokenStore | undefined;
   readonly #policy: RefreshPolicy;
   readonly #defaultTtlMs: number;
   readonly #maxTtlMs: number;
@@ -78,7 +80,11 @@ export class TokenManager {
   readonly #onEvent: TokenEventListener | undefined;
   readonly #now: () => number;
   #lifetime = new AbortController();
-  readonly #flight: (provider: TokenProvider, replacing: string | undefined, background: boolean) => Promise<Token>;
+  readonly #flight: (
+    provider: TokenProvider,
+    replacing: string | undefined,
+    background: boolean,
+  ) => Promise<Token>;
 
   constructor(options: TokenManagerOptions = {}) {
     this.#policy = { refreshSkewMs: options.refreshSkewMs ?? 60_000, minValidityMs: options.minValidityMs };
@@ -87,13 +93,17 @@ export class TokenManager {
     this.#failureCooldownMs = options.failureCooldownMs ?? 2000;
     this.#onEvent = options.onEvent;
     this.#now = options.now ?? Date.now;
-    this.#store = new SafeStore(options.store ?? new MemoryTokenStore({ now: this.#now }), (event) =>
+    this.#ownStore = options.store === undefined ? new MemoryTokenStore({ now: this.#now }) : undefined;
+    this.#store = new SafeStore(options.store ?? (this.#ownStore as MemoryTokenStore), (event) =>
       this.emit(event),
     );
-    this.#flight = pMemoize((provider, replacing, background) => this.#obtain(provider, replacing, background), {
-      cache: false,
-      cacheKey: ([provider]) => provider.key,
-    });
+    this.#flight = pMemoize(
+      (provider, replacing, background) => this.#obtain(provider, replacing, background),
+      {
+        cache: false,
+        cacheKey: ([provider]) => provider.key,
+      },
+    );
   }
 
   /**
@@ -106,7 +116,7 @@ export class TokenManager {
       const cached = this.peekToken(provider);
       if (cached !== undefined) return Promise.resolve(cached);
     }
-    return abortable(this.#load(provider, options?.forceRefresh === true), options?.signal);
+    return abortable(this.#load(provider), options?.signal);
   }
 
   /**
@@ -140,8 +150,12 @@ export class TokenManager {
     return removed;
   }
 
-  /** Clears the cache, the failure cool-downs and aborts running fetches. The manager stays usable. */
+  /**
+   * Clears the cache (and the default in-memory store; a store you passed is left alone), the failure
+   * cool-downs, and aborts running fetches. The manager stays usable.
+   */
   dispose(): void {
+    this.#ownStore?.clear();
     this.#lifetime.abort(new DOMException('The token manager was disposed', 'AbortError'));
     this.#lifetime = new AbortController();
     this.#entries.clear();
@@ -158,14 +172,14 @@ export class TokenManager {
     }
   }
 
-  #load(provider: TokenProvider, force: boolean): Promise<Token> {
+  #load(provider: TokenProvider): Promise<Token> {
     const cooldown = this.#cooldowns.get(provider.key);
     if (cooldown !== undefined) {
       if (this.#now() < cooldown.until) return Promise.reject(cooldown.error);
       this.#cooldowns.delete(provider.key);
     }
-    const replacing = force ? this.#entries.get(provider.key)?.token.accessToken : undefined;
-    return this.#flight(provider, replacing, false);
+    // Forced or too close to expiry: the store's copy of this same token is no better.
+    return this.#flight(provider, this.#entries.get(provider.key)?.token.accessToken, false);
   }
 
   #refreshInBackground(provider: TokenProvider, entry: CacheEntry): void {
@@ -193,7 +207,8 @@ export class TokenManager {
 
   async #adoptStored(key: string, replacing: string | undefined): Promise<Token | undefined> {
     const stored = await this.#store.get(key);
-    if (stored === undefined || stored.accessToken === replacing || stored.expiresAt === null) return undefined;
+    if (stored === undefined || stored.accessToken === replacing || stored.expiresAt === null)
+      return undefined;
     const now = this.#now();
     if (stored.expiresAt <= now) return undefined;
     // The store does not know when the token was issued: the time left stands in for its lifetime.
@@ -256,7 +271,8 @@ function validateToken(token: unknown, key: string): Token {
   }
   return {
     ...(candidate as Token),
-    tokenType: typeof candidate.tokenType === 'string' && candidate.tokenType !== '' ? candidate.tokenType : 'Bearer',
+    tokenType:
+      typeof candidate.tokenType === 'string' && candidate.tokenType !== '' ? candidate.tokenType : 'Bearer',
     expiresAt: expiresAt ?? null,
   };
 }

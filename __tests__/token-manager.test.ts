@@ -1,0 +1,418 @@
+import { TokenRequestError } from '../src/errors.js';
+import { MemoryTokenStore } from '../src/memory-token-store.js';
+import type { TokenEvent } from '../src/token-events.js';
+import { TokenManager } from '../src/token-manager.js';
+import type { TokenStore } from '../src/token-store.js';
+import { deferred, fakeProvider, token } from './support/fake-provider.js';
+
+const T0 = 1_700_000_000_000;
+
+function clock(start = T0): { now: () => number; advance(ms: number): void; set(ms: number): void } {
+  let current = start;
+  return {
+    now: () => current,
+    advance: (ms) => {
+      current += ms;
+    },
+    set: (ms) => {
+      current = ms;
+    },
+  };
+}
+
+const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('TokenManager single flight', () => {
+  it('fetches once, then serves the cached token', async () => {
+    const provider = fakeProvider();
+    const manager = new TokenManager();
+    const first = await manager.getToken(provider);
+    const second = await manager.getToken(provider);
+    expect(first.accessToken).toBe('token-fake-1');
+    expect(second).toBe(first);
+    expect(provider.calls).toBe(1);
+  });
+
+  it('merges 1 000 concurrent callers into one fetch', async () => {
+    const provider = fakeProvider({ delayMs: 5 });
+    const manager = new TokenManager();
+    const tokens = await Promise.all(Array.from({ length: 1000 }, () => manager.getToken(provider)));
+    expect(provider.calls).toBe(1);
+    expect(new Set(tokens.map((t) => t.accessToken))).toEqual(new Set(['token-fake-1']));
+  });
+
+  it('keeps one flight per provider key', async () => {
+    const a = fakeProvider({ key: 'a', delayMs: 5 });
+    const b = fakeProvider({ key: 'b', delayMs: 5 });
+    const manager = new TokenManager();
+    await Promise.all([manager.getToken(a), manager.getToken(b), manager.getToken(a), manager.getToken(b)]);
+    expect([a.calls, b.calls]).toEqual([1, 1]);
+  });
+
+  it('shares one rejection between concurrent callers and never caches it', async () => {
+    const provider = fakeProvider();
+    const failure = new TokenRequestError({ providerKey: 'fake', code: 'network_error' });
+    const gate = deferred<never>();
+    provider.next = () => gate.promise;
+    const manager = new TokenManager();
+    const waits = [manager.getToken(provider), manager.getToken(provider), manager.getToken(provider)];
+    gate.reject(failure);
+    for (const wait of waits) await expect(wait).rejects.toBe(failure);
+    expect(provider.calls).toBe(1);
+    provider.next = undefined;
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-2' });
+    expect(provider.calls).toBe(2);
+  });
+
+  it('rejects a provider answer without an access token as invalid_token_response', async () => {
+    const provider = fakeProvider();
+    provider.next = async () => ({ tokenType: 'Bearer', expiresAt: null, raw: {} }) as never;
+    const error = await new TokenManager().getToken(provider).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error).toMatchObject({ code: 'invalid_token_response', providerKey: 'fake' });
+  });
+
+  it('defaults a missing tokenType to Bearer', async () => {
+    const provider = fakeProvider();
+    provider.next = async () => ({ accessToken: 'x', expiresAt: null, raw: {} }) as never;
+    await expect(new TokenManager().getToken(provider)).resolves.toMatchObject({ tokenType: 'Bearer' });
+  });
+});
+
+describe('TokenManager expiry', () => {
+  it('applies defaultTtlMs to a token without expiry', async () => {
+    const time = clock();
+    const provider = fakeProvider();
+    provider.next = async () => token('no-expiry', null);
+    const manager = new TokenManager({ now: time.now, defaultTtlMs: 120_000 });
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ expiresAt: T0 + 120_000 });
+  });
+
+  it('caps a lifetime at maxTtlMs', async () => {
+    const time = clock();
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 10 * 86_400_000 });
+    const manager = new TokenManager({ now: time.now });
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ expiresAt: T0 + 86_400_000 });
+  });
+
+  it('hands a token expired on arrival to its waiters but never caches it', async () => {
+    const time = clock();
+    const provider = fakeProvider();
+    provider.next = async (call) => token(`zero-${call}`, time.now());
+    const manager = new TokenManager({ now: time.now });
+    const [a, b] = await Promise.all([manager.getToken(provider), manager.getToken(provider)]);
+    expect([a.accessToken, b.accessToken]).toEqual(['zero-1', 'zero-1']);
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'zero-2' });
+    expect(provider.calls).toBe(2);
+  });
+
+  it('serves the cached token without fetching until the refresh window', async () => {
+    const time = clock();
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });
+    const manager = new TokenManager({ now: time.now });
+    await manager.getToken(provider);
+    time.advance(239_999); // 60 s skew: fresh until 240 s
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    await flush();
+    expect(provider.calls).toBe(1);
+  });
+
+  it('refreshes in the background inside the window and keeps serving the old token meanwhile', async () => {
+    const time = clock();
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });
+    const manager = new TokenManager({ now: time.now });
+    await manager.getToken(provider);
+    const gate = deferred<ReturnType<typeof token>>();
+    provider.next = () => gate.promise;
+    time.advance(240_000);
+    const during = await Promise.all(Array.from({ length: 50 }, () => manager.getToken(provider)));
+    expect(during.every((t) => t.accessToken === 'token-fake-1')).toBe(true);
+    await flush();
+    expect(provider.calls).toBe(2);
+    gate.resolve(token('rotated', time.now() + 300_000));
+    await flush();
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'rotated' });
+    expect(provider.calls).toBe(2);
+  });
+
+  it('makes callers wait once less than minValidityMs is left', async () => {
+    const time = clock();
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });
+    const manager = new TokenManager({ now: time.now }); // default minValidity: 10 % = 30 s
+    await manager.getToken(provider);
+    time.advance(270_000);
+    expect(manager.peekToken(provider)).toBeUndefined();
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-2' });
+  });
+
+  it('caps the refresh skew at half the lifetime so 5-second tokens stay useful', async () => {
+    const time = clock();
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 5000 });
+    const manager = new TokenManager({ now: time.now });
+    await manager.getToken(provider);
+    time.advance(2400);
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    await flush();
+    expect(provider.calls).toBe(1);
+    time.advance(200); // 2.6 s: inside the window, one background refresh
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    await flush();
+    expect(provider.calls).toBe(2);
+  });
+
+  it('honours a configured minValidityMs', async () => {
+    const time = clock();
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });
+    const manager = new TokenManager({ now: time.now, minValidityMs: 5000 });
+    await manager.getToken(provider);
+    time.advance(290_000); // 10 s left > 5 s
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    time.advance(6000); // 4 s left
+    expect(manager.peekToken(provider)).toBeUndefined();
+  });
+
+  it('keeps serving the old token when the background refresh fails, and backs off', async () => {
+    const time = clock();
+    const events: TokenEvent[] = [];
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });
+    const manager = new TokenManager({ now: time.now, onEvent: (e) => events.push(e) });
+    await manager.getToken(provider);
+    provider.next = async () => {
+      throw new TokenRequestError({ providerKey: 'fake', status: 503 });
+    };
+    time.advance(241_000);
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    await flush();
+    expect(provider.calls).toBe(2);
+    expect(events.filter((e) => e.type === 'fetch_failed')).toEqual([
+      expect.objectContaining({ type: 'fetch_failed', background: true }),
+    ]);
+    time.advance(100); // inside the back-off: no new attempt
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    await flush();
+    expect(provider.calls).toBe(2);
+    time.advance(1000); // past the first back-off (at most 1 s)
+    provider.next = undefined;
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    await flush();
+    expect(provider.calls).toBe(3);
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-3');
+  });
+});
+
+describe('TokenManager forceRefresh and invalidate', () => {
+  it('forceRefresh fetches although a fresh token is cached, once for concurrent callers', async () => {
+    const provider = fakeProvider({ delayMs: 2 });
+    const manager = new TokenManager();
+    await manager.getToken(provider);
+    const forced = await Promise.all([
+      manager.getToken(provider, { forceRefresh: true }),
+      manager.getToken(provider, { forceRefresh: true }),
+    ]);
+    expect(forced.map((t) => t.accessToken)).toEqual(['token-fake-2', 'token-fake-2']);
+    expect(provider.calls).toBe(2);
+  });
+
+  it('invalidates only the token given (compare-and-invalidate)', async () => {
+    const provider = fakeProvider();
+    const manager = new TokenManager();
+    await manager.getToken(provider);
+    await expect(manager.invalidate('fake', 'some-older-token')).resolves.toBe(false);
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-1' });
+    await expect(manager.invalidate('fake', 'token-fake-1')).resolves.toBe(true);
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-2' });
+    await expect(manager.invalidate('fake')).resolves.toBe(true);
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-3' });
+  });
+
+  it('turns 100 concurrent invalidations of one token into one refresh', async () => {
+    const provider = fakeProvider({ delayMs: 2 });
+    const manager = new TokenManager();
+    const used = await manager.getToken(provider);
+    const renewed = await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        await manager.invalidate('fake', used.accessToken);
+        return manager.getToken(provider);
+      }),
+    );
+    expect(provider.calls).toBe(2);
+    expect(new Set(renewed.map((t) => t.accessToken))).toEqual(new Set(['token-fake-2']));
+  });
+});
+
+describe('TokenManager failure cool-down', () => {
+  it('answers callers within the cool-down with the same credentials error, without a token request', async () => {
+    const time = clock();
+    const provider = fakeProvider();
+    const refused = new TokenRequestError({ providerKey: 'fake', status: 401, code: 'invalid_client' });
+    provider.next = async () => {
+      throw refused;
+    };
+    const manager = new TokenManager({ now: time.now, failureCooldownMs: 2000 });
+    await expect(manager.getToken(provider)).rejects.toBe(refused);
+    for (let i = 0; i < 20; i += 1) await expect(manager.getToken(provider)).rejects.toBe(refused);
+    expect(provider.calls).toBe(1);
+    time.advance(2000);
+    provider.next = undefined;
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-2' });
+  });
+
+  it('does not cool down after a server error', async () => {
+    const provider = fakeProvider();
+    provider.next = async () => {
+      throw new TokenRequestError({ providerKey: 'fake', status: 500 });
+    };
+    const manager = new TokenManager();
+    await expect(manager.getToken(provider)).rejects.toMatchObject({ status: 500 });
+    await expect(manager.getToken(provider)).rejects.toMatchObject({ status: 500 });
+    expect(provider.calls).toBe(2);
+  });
+});
+
+describe('TokenManager abort', () => {
+  it("ends an aborted caller's wait at once and lets the shared fetch finish for the others", async () => {
+    const provider = fakeProvider();
+    const gate = deferred<ReturnType<typeof token>>();
+    provider.next = () => gate.promise;
+    const manager = new TokenManager();
+    const controller = new AbortController();
+    const aborted = manager.getToken(provider, { signal: controller.signal });
+    const other = manager.getToken(provider);
+    const reason = new Error('user navigated away');
+    controller.abort(reason);
+    await expect(aborted).rejects.toBe(reason);
+    gate.resolve(token('shared', null));
+    await expect(other).resolves.toMatchObject({ accessToken: 'shared' });
+    expect(provider.calls).toBe(1);
+    expect(provider.contexts[0]?.signal?.aborted).toBe(false);
+  });
+
+  it('rejects at once with an already aborted signal and fetches nothing for it', async () => {
+    const provider = fakeProvider();
+    const manager = new TokenManager();
+    const error = await manager.getToken(provider, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect((error as DOMException).name).toBe('AbortError');
+  });
+
+  it('dispose clears the cache and aborts running fetches', async () => {
+    const provider = fakeProvider();
+    const manager = new TokenManager();
+    await manager.getToken(provider);
+    const gate = deferred<ReturnType<typeof token>>();
+    provider.next = (call) => (call === 2 ? gate.promise : Promise.resolve(token(`after-${call}`, null)));
+    const running = manager.getToken(provider, { forceRefresh: true });
+    await flush();
+    const signal = provider.contexts[1]?.signal;
+    manager.dispose();
+    expect(signal?.aborted).toBe(true);
+    gate.reject(signal?.reason);
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'after-3' });
+  });
+});
+
+describe('TokenManager events', () => {
+  it('reports fetch, fetched, invalidated and fetch_failed without tokens', async () => {
+    const events: TokenEvent[] = [];
+    const provider = fakeProvider();
+    const manager = new TokenManager({ onEvent: (e) => events.push(e) });
+    await manager.getToken(provider);
+    await manager.invalidate('fake', 'token-fake-1');
+    provider.next = async () => {
+      throw new TokenRequestError({ providerKey: 'fake', status: 500 });
+    };
+    await manager.getToken(provider).catch(() => undefined);
+    expect(events.map((e) => e.type)).toEqual(['fetch', 'fetched', 'invalidated', 'fetch', 'fetch_failed']);
+    expect(JSON.stringify(events)).not.toContain('token-fake-1');
+  });
+
+  it('ignores a listener that throws', async () => {
+    const manager = new TokenManager({
+      onEvent: () => {
+        throw new Error('broken logger');
+      },
+    });
+    await expect(manager.getToken(fakeProvider())).resolves.toMatchObject({ accessToken: 'token-fake-1' });
+  });
+});
+
+describe('TokenManager with a store', () => {
+  it('adopts a valid token from the store without fetching, and writes fetched tokens with their TTL', async () => {
+    const time = clock();
+    const store = new MemoryTokenStore({ now: time.now });
+    store.set('fake', token('from-store', T0 + 100_000), 100_000);
+    const setSpy = jest.spyOn(store, 'set');
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 50_000 });
+    const manager = new TokenManager({ store, now: time.now });
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'from-store' });
+    expect(provider.calls).toBe(0);
+    await manager.getToken(provider, { forceRefresh: true });
+    expect(setSpy).toHaveBeenCalledWith(
+      'fake',
+      expect.objectContaining({ accessToken: 'token-fake-1' }),
+      50_000,
+    );
+  });
+
+  it('keeps working through a failing store and reports the outage once', async () => {
+    const events: TokenEvent[] = [];
+    let down = true;
+    const fail = (): never => {
+      throw new Error('store unreachable');
+    };
+    const store: TokenStore = {
+      get: () => (down ? fail() : undefined),
+      set: () => (down ? fail() : undefined),
+      delete: () => (down ? fail() : true),
+    };
+    const provider = fakeProvider();
+    const manager = new TokenManager({ store, onEvent: (e) => events.push(e) });
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-1' });
+    await manager.invalidate('fake');
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-2' });
+    expect(events.filter((e) => e.type === 'store_error')).toHaveLength(1);
+    down = false;
+    await manager.invalidate('fake');
+    expect(events.at(-2)).toMatchObject({ type: 'store_recovered' });
+  });
+
+  it('routes the fetch through singleFlight, re-reading the store inside it', async () => {
+    const inner = new MemoryTokenStore();
+    const provider = fakeProvider();
+    const store: TokenStore = {
+      get: (k) => inner.get(k),
+      set: (k, t, ttl) => inner.set(k, t, ttl),
+      delete: (k, a) => inner.delete(k, a),
+      async singleFlight(key, fn) {
+        // Another process wrote a token while this one waited for the lock.
+        inner.set(key, token('written-by-peer', Date.now() + 60_000), 60_000);
+        return fn();
+      },
+    };
+    const manager = new TokenManager({ store });
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'written-by-peer' });
+    expect(provider.calls).toBe(0);
+  });
+
+  it('runs the fetch locally when singleFlight fails before running it, and passes fn errors unchanged', async () => {
+    const provider = fakeProvider();
+    const broken: TokenStore = {
+      get: () => undefined,
+      set: () => undefined,
+      delete: () => false,
+      singleFlight: async () => {
+        throw new Error('lock service down');
+      },
+    };
+    await expect(new TokenManager({ store: broken }).getToken(provider)).resolves.toMatchObject({
+      accessToken: 'token-fake-1',
+    });
+    const refused = new TokenRequestError({ providerKey: 'fake', status: 401 });
+    provider.next = async () => {
+      throw refused;
+    };
+    const passing: TokenStore = { ...broken, singleFlight: (_key, fn) => fn() };
+    await expect(new TokenManager({ store: passing }).getToken(provider)).rejects.toBe(refused);
+    expect(provider.calls).toBe(2);
+  });
+});
