@@ -31,3 +31,10 @@ export { chatlayer, type ChatlayerOptions } from './chatlayer.js';
 export { bankOfGeorgia, type BankOfGeorgiaOptions } from './bank-of-georgia.js';
 export type { HttpProviderOptions } from './http-token-provider.js';
 export type { RetryOptions } from './retry-policy.js';
+export {
+  parseTokenResponse,
+  MAX_TOKEN_BODY_BYTES,
+  DEFAULT_MAX_TTL_MS,
+  type ParseTokenResponseOptions,
+} from './parse-token-response.js';
+export { readTokenErrorBody, type TokenErrorBody } from './token-error-body.js';
