@@ -50,7 +50,10 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     );
   }
   const provider: unknown = options?.provider;
-  if (typeof provider !== 'function' && typeof (provider as TokenProvider | undefined)?.fetchToken !== 'function') {
+  if (
+    typeof provider !== 'function' &&
+    typeof (provider as TokenProvider | undefined)?.fetchToken !== 'function'
+  ) {
     throw new TokenAuthConfigError(
       'attachTokenAuth needs a provider: an object with key and fetchToken, or a function returning one',
       'invalid_option',
@@ -64,7 +67,11 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   const select: ProviderSelector =
     typeof options.provider === 'function' ? options.provider : constant(options.provider);
 
-  const attach = (config: InternalAxiosRequestConfig, key: string, token: Token): InternalAxiosRequestConfig => {
+  const attach = (
+    config: InternalAxiosRequestConfig,
+    key: string,
+    token: Token,
+  ): InternalAxiosRequestConfig => {
     const value = `${scheme ?? token.tokenType} ${token.accessToken}`;
     config.headers.set(header, value);
     const previous = config.tokenAuth || undefined;
@@ -93,7 +100,8 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     return manager.getToken(chosen, { signal }).then(
       (token) => attach(config, chosen.key, token),
       (error: unknown) => {
-        if (signal?.aborted === true && error === signal.reason) throw new CanceledError(undefined, undefined, config);
+        if (signal?.aborted === true && error === signal.reason)
+          throw new CanceledError(undefined, undefined, config);
         throw error;
       },
     );

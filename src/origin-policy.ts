@@ -26,7 +26,8 @@ export function createOriginPolicy(instance: AxiosInstance, origins: readonly st
     const url = config.url ?? '';
     const trustedBase = instance.defaults.baseURL;
     const base = config.baseURL;
-    const combine = base !== undefined && base !== '' && (config.allowAbsoluteUrls === false || !ABSOLUTE_URL.test(url));
+    const combine =
+      base !== undefined && base !== '' && (config.allowAbsoluteUrls === false || !ABSOLUTE_URL.test(url));
     if (!combine && !ABSOLUTE_URL.test(url)) return true;
     if (combine && base === trustedBase && !ABSOLUTE_URL.test(base)) return true;
     const target = originOf(combine ? joinURL(base, url) : url);

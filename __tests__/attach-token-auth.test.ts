@@ -1,0 +1,322 @@
+import { Readable } from 'node:stream';
+import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import MockAdapter from 'axios-mock-adapter';
+import { attachTokenAuth } from '../src/attach-token-auth.js';
+import { TokenAuthConfigError, TokenRequestError } from '../src/errors.js';
+import type { TokenEvent } from '../src/token-events.js';
+import { TokenManager } from '../src/token-manager.js';
+import { deferred, fakeProvider, token, type FakeProvider } from './support/fake-provider.js';
+
+interface Setup {
+  api: AxiosInstance;
+  mock: MockAdapter;
+  provider: FakeProvider;
+  manager: TokenManager;
+  events: TokenEvent[];
+  detach: () => void;
+}
+
+function setup(options: { baseURL?: string; delayMs?: number } = {}): Setup {
+  const api = axios.create({ baseURL: options.baseURL ?? 'https://api.example.com/v1' });
+  const mock = new MockAdapter(api);
+  const provider = fakeProvider(options.delayMs === undefined ? {} : { delayMs: options.delayMs });
+  const events: TokenEvent[] = [];
+  const manager = new TokenManager({ onEvent: (e) => events.push(e) });
+  const detach = attachTokenAuth(api, { provider, manager });
+  return { api, mock, provider, manager, events, detach };
+}
+
+/** Answers 200 when the request carries one of `valid`, else 401; records every Authorization header. */
+function guardedApi(mock: MockAdapter, valid: () => readonly string[], seen: unknown[] = []): unknown[] {
+  mock.onAny().reply((config) => {
+    const header = config.headers?.Authorization;
+    seen.push(header);
+    return valid().some((t) => header === `Bearer ${t}`)
+      ? [200, { ok: true }]
+      : [401, { error: 'invalid_token' }];
+  });
+  return seen;
+}
+
+describe('attachTokenAuth: attaching', () => {
+  it('sets Authorization: <tokenType> <accessToken> on every request', async () => {
+    const { api, mock } = setup();
+    const seen = guardedApi(mock, () => ['token-fake-1']);
+    await api.get('/models');
+    await api.post('/chat', { q: 1 });
+    expect(seen).toEqual(['Bearer token-fake-1', 'Bearer token-fake-1']);
+  });
+
+  it('turns 200 concurrent cold requests into one token fetch', async () => {
+    const { api, mock, provider } = setup({ delayMs: 5 });
+    guardedApi(mock, () => ['token-fake-1']);
+    const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => api.get(`/items/${i}`)));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    expect(provider.calls).toBe(1);
+  });
+
+  it('uses the header and scheme options', async () => {
+    const api = axios.create();
+    const mock = new MockAdapter(api);
+    attachTokenAuth(api, {
+      provider: fakeProvider(),
+      manager: new TokenManager(),
+      header: 'X-Api-Token',
+      scheme: 'Token',
+    });
+    mock.onGet('/x').reply((config) => [200, { header: config.headers?.['X-Api-Token'] }]);
+    await expect(api.get('/x')).resolves.toMatchObject({ data: { header: 'Token token-fake-1' } });
+  });
+
+  it('sends no token with tokenAuth: false', async () => {
+    const { api, mock, provider } = setup();
+    const seen = guardedApi(mock, () => []);
+    await expect(api.get('/public', { tokenAuth: false })).rejects.toMatchObject({
+      response: { status: 401 },
+    });
+    expect(seen).toEqual([undefined]);
+    expect(provider.calls).toBe(0);
+  });
+
+  it('uses the provider given per request', async () => {
+    const { api, mock, provider } = setup();
+    const other = fakeProvider({ key: 'other' });
+    const seen = guardedApi(mock, () => ['token-other-1']);
+    await api.get('/x', { tokenAuth: { provider: other } });
+    expect(seen).toEqual(['Bearer token-other-1']);
+    expect([provider.calls, other.calls]).toEqual([0, 1]);
+  });
+
+  it('lets a provider selector choose per request, or send nothing', async () => {
+    const api = axios.create();
+    const mock = new MockAdapter(api);
+    const admin = fakeProvider({ key: 'admin' });
+    attachTokenAuth(api, {
+      manager: new TokenManager(),
+      provider: (config) => (config.url?.startsWith('/admin') === true ? admin : undefined),
+    });
+    const seen = guardedApi(mock, () => ['token-admin-1']);
+    await api.get('/admin/users');
+    await expect(api.get('/public')).rejects.toMatchObject({ response: { status: 401 } });
+    expect(seen).toEqual(['Bearer token-admin-1', undefined]);
+  });
+
+  it('leaves a header the caller set alone and never replays it', async () => {
+    const { api, mock, provider } = setup();
+    const seen = guardedApi(mock, () => []);
+    await expect(api.get('/x', { headers: { Authorization: 'Basic abc' } })).rejects.toMatchObject({
+      response: { status: 401 },
+    });
+    expect(seen).toEqual(['Basic abc']);
+    expect(provider.calls).toBe(0);
+  });
+
+  it('rejects with the TokenRequestError when the token cannot be fetched, without calling the API', async () => {
+    const { api, mock, provider } = setup();
+    const refused = new TokenRequestError({ providerKey: 'fake', status: 401, code: 'invalid_client' });
+    provider.next = async () => {
+      throw refused;
+    };
+    const seen = guardedApi(mock, () => []);
+    await expect(api.get('/x')).rejects.toBe(refused);
+    expect(seen).toEqual([]);
+  });
+
+  it('refuses to attach twice, and attaches again after detach', async () => {
+    const { api, mock, detach } = setup();
+    expect(() => attachTokenAuth(api, { provider: fakeProvider() })).toThrow(TokenAuthConfigError);
+    detach();
+    detach();
+    const seen = guardedApi(mock, () => ['token-fake-1']);
+    await api.get('/x').catch(() => undefined);
+    expect(seen).toEqual([undefined]);
+    const again = attachTokenAuth(api, { provider: fakeProvider(), manager: new TokenManager() });
+    await api.get('/x');
+    expect(seen).toEqual([undefined, 'Bearer token-fake-1']);
+    again();
+  });
+
+  it('refuses options without a provider', () => {
+    expect(() => attachTokenAuth(axios.create(), {} as never)).toThrow(/needs a provider/);
+  });
+});
+
+describe('attachTokenAuth: origins', () => {
+  const cases: Array<{ name: string; config: AxiosRequestConfig; expected: boolean }> = [
+    { name: 'a relative URL', config: { url: '/x' }, expected: true },
+    {
+      name: 'an absolute URL on the baseURL origin',
+      config: { url: 'https://api.example.com/other' },
+      expected: true,
+    },
+    {
+      name: 'an absolute URL on another origin',
+      config: { url: 'https://evil.example.net/steal' },
+      expected: false,
+    },
+    {
+      name: 'a protocol-relative URL on another origin',
+      config: { url: '//evil.example.net/x' },
+      expected: false,
+    },
+    {
+      name: 'another port of the same host',
+      config: { url: 'https://api.example.com:8443/x' },
+      expected: false,
+    },
+    {
+      name: 'a per-request baseURL on another origin',
+      config: { baseURL: 'https://evil.example.net', url: '/x' },
+      expected: false,
+    },
+    { name: 'an allowed extra origin', config: { url: 'https://files.example.com/f' }, expected: true },
+  ];
+  it.each(cases)('$name → token sent: $expected', async ({ config, expected }) => {
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    attachTokenAuth(api, {
+      provider: fakeProvider(),
+      manager: new TokenManager(),
+      origins: ['https://files.example.com'],
+    });
+    const seen = guardedApi(mock, () => ['token-fake-1']);
+    await api.request(config).catch(() => undefined);
+    expect(seen[0] !== undefined).toBe(expected);
+  });
+
+  it("sends to every origin with origins: '*'", async () => {
+    const api = axios.create();
+    const mock = new MockAdapter(api);
+    attachTokenAuth(api, { provider: fakeProvider(), manager: new TokenManager(), origins: '*' });
+    const seen = guardedApi(mock, () => ['token-fake-1']);
+    await api.get('https://anywhere.example.org/x');
+    expect(seen).toEqual(['Bearer token-fake-1']);
+  });
+});
+
+describe('attachTokenAuth: 401 handling', () => {
+  it('drops the token the request carried, fetches once and replays once', async () => {
+    const { api, mock, provider, events } = setup();
+    let valid = ['token-fake-2'];
+    const seen = guardedApi(mock, () => valid);
+    const response = await api.get('/x');
+    expect(response.status).toBe(200);
+    expect(seen).toEqual(['Bearer token-fake-1', 'Bearer token-fake-2']);
+    expect(provider.calls).toBe(2);
+    expect(events.filter((e) => e.type === 'retry')).toEqual([{ type: 'retry', key: 'fake', status: 401 }]);
+    valid = [];
+  });
+
+  it('makes exactly two attempts against an API that always answers 401, then rejects with that 401', async () => {
+    const { api, mock, provider } = setup();
+    const seen = guardedApi(mock, () => []);
+    const error = await api.get('/x').catch((e: unknown) => e);
+    expect(axios.isAxiosError(error) && error.response?.status).toBe(401);
+    expect(seen).toHaveLength(2);
+    expect(provider.calls).toBe(2);
+  });
+
+  it('turns 100 simultaneous 401s for one token into one refresh', async () => {
+    const { api, mock, provider, manager } = setup({ delayMs: 5 });
+    await manager.getToken(provider);
+    const seen = guardedApi(mock, () => ['token-fake-2']);
+    const responses = await Promise.all(Array.from({ length: 100 }, () => api.get('/x')));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    expect(provider.calls).toBe(2);
+    expect(seen.filter((h) => h === 'Bearer token-fake-1')).toHaveLength(100);
+  });
+
+  it('replays a late 401 (for a token already replaced) with the current token, fetching nothing', async () => {
+    const { api, mock, provider, manager } = setup();
+    const gate = deferred<void>();
+    let first = true;
+    const seen: unknown[] = [];
+    mock.onAny().reply(async (config) => {
+      seen.push(config.headers?.Authorization);
+      if (first) {
+        first = false;
+        await gate.promise; // answered only after the token was rotated
+        return [401, {}];
+      }
+      return [200, {}];
+    });
+    const slow = api.get('/slow');
+    await new Promise((resolve) => setImmediate(resolve));
+    await manager.getToken(provider, { forceRefresh: true }); // token-fake-2 replaces token-fake-1
+    gate.resolve();
+    await expect(slow).resolves.toMatchObject({ status: 200 });
+    expect(seen).toEqual(['Bearer token-fake-1', 'Bearer token-fake-2']);
+    expect(provider.calls).toBe(2);
+  });
+
+  it('does not replay on 403, on network errors, or on statuses outside retryOnStatus', async () => {
+    const { api, mock, provider } = setup();
+    mock.onGet('/forbidden').reply(403);
+    mock.onGet('/down').networkError();
+    mock.onGet('/teapot').reply(418);
+    await expect(api.get('/forbidden')).rejects.toMatchObject({ response: { status: 403 } });
+    await expect(api.get('/down')).rejects.toMatchObject({ message: 'Network Error' });
+    await expect(api.get('/teapot')).rejects.toMatchObject({ response: { status: 418 } });
+    expect(provider.calls).toBe(1);
+    expect(mock.history.get).toHaveLength(3);
+  });
+
+  it('replays on the statuses given in retryOnStatus', async () => {
+    const api = axios.create();
+    const mock = new MockAdapter(api);
+    const provider = fakeProvider();
+    attachTokenAuth(api, { provider, manager: new TokenManager(), retryOnStatus: [401, 419] });
+    mock.onGet('/x').replyOnce(419).onGet('/x').reply(200);
+    await expect(api.get('/x')).resolves.toMatchObject({ status: 200 });
+    expect(provider.calls).toBe(2);
+  });
+
+  it('replays a JSON body unchanged', async () => {
+    const { api, mock } = setup();
+    const bodies: unknown[] = [];
+    mock.onPost('/x').reply((config) => {
+      bodies.push(config.data);
+      return bodies.length === 1 ? [401] : [200];
+    });
+    await api.post('/x', { question: 'ünïcode', n: 1 });
+    expect(bodies).toEqual(['{"question":"ünïcode","n":1}', '{"question":"ünïcode","n":1}']);
+  });
+
+  it('does not replay a stream body: rejects with the 401', async () => {
+    const { api, mock, provider } = setup();
+    mock.onPost('/upload').reply(401);
+    const error = await api.post('/upload', Readable.from(['chunk'])).catch((e: unknown) => e);
+    expect(axios.isAxiosError(error) && error.response?.status).toBe(401);
+    expect(mock.history.post).toHaveLength(1);
+    expect(provider.calls).toBe(1);
+  });
+
+  it('keeps the token out of the serialised config', async () => {
+    const { api, mock } = setup();
+    mock.onGet('/x').reply(500);
+    const error = await api.get('/x').catch((e: unknown) => e);
+    expect(axios.isAxiosError(error)).toBe(true);
+    const config = (error as { config: AxiosRequestConfig }).config;
+    expect(JSON.stringify(config.tokenAuth)).not.toContain('token-fake-1');
+  });
+});
+
+describe('attachTokenAuth: abort', () => {
+  it('cancels a request whose signal aborts while it waits for a token; others still get it', async () => {
+    const { api, mock, provider } = setup();
+    const gate = deferred<ReturnType<typeof token>>();
+    provider.next = () => gate.promise;
+    guardedApi(mock, () => ['shared']);
+    const controller = new AbortController();
+    const aborted = api.get('/a', { signal: controller.signal });
+    const other = api.get('/b');
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    const error = await aborted.catch((e: unknown) => e);
+    expect(axios.isCancel(error)).toBe(true);
+    gate.resolve(token('shared', null));
+    await expect(other).resolves.toMatchObject({ status: 200 });
+    expect(provider.calls).toBe(1);
+    expect(mock.history.get.map((c) => c.url)).toEqual(['/b']);
+  });
+});
