@@ -4,6 +4,7 @@ import { defaultTokenManager } from './default-token-manager.js';
 import { TokenAuthConfigError } from './errors.js';
 import { createOriginPolicy } from './origin-policy.js';
 import { RequestTokenState } from './request-token-state.js';
+import { scrubAxiosError } from './scrub-axios-error.js';
 import type { Token, TokenProvider } from './token.js';
 import type { TokenManager } from './token-manager.js';
 
@@ -111,10 +112,13 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     const axiosError = error as Partial<AxiosError> | null;
     const config = axiosError?.config;
     const status = axiosError?.response?.status;
-    if (config === undefined || status === undefined || !retryOnStatus.has(status)) throw error;
-    const perRequest = config.tokenAuth;
+    const perRequest = config?.tokenAuth;
     const state = perRequest ? perRequest.state : undefined;
-    if (state === undefined || state.replayed || !perRequest || !isReplayable(config.data)) throw error;
+    if (config === undefined || !perRequest || state === undefined) throw error;
+    if (status === undefined || !retryOnStatus.has(status) || state.replayed || !isReplayable(config.data)) {
+      scrubAxiosError(axiosError as Partial<AxiosError>, header, state);
+      throw error;
+    }
     await manager.invalidate(state.providerKey, state.accessTokenForInvalidation());
     manager.emit({ type: 'retry', key: state.providerKey, status });
     config.tokenAuth = { ...perRequest, state: state.asReplayed() };

@@ -1,0 +1,21 @@
+import type { AxiosError } from 'axios';
+import type { RequestTokenState } from './request-token-state.js';
+
+/**
+ * Takes the token this library attached out of an axios error before the application sees it:
+ * the header leaves `error.config.headers` (a replay of `error.config`, as axios-retry does, gets a
+ * fresh token from the interceptor), and the Node `ClientRequest` / XHR, whose raw header text holds
+ * the token, stays readable as `error.request` but out of `JSON.stringify` and `util.inspect`.
+ */
+export function scrubAxiosError(error: Partial<AxiosError>, header: string, state: RequestTokenState): void {
+  const headers = error.config?.headers;
+  if (headers !== undefined && state.isOwnHeader(headers.get(header))) headers.delete(header);
+  hide(error, 'request');
+  if (error.response !== undefined) hide(error.response, 'request');
+}
+
+function hide(target: object, property: string): void {
+  const descriptor = Object.getOwnPropertyDescriptor(target, property);
+  if (descriptor === undefined || descriptor.enumerable !== true || descriptor.configurable === false) return;
+  Object.defineProperty(target, property, { ...descriptor, enumerable: false });
+}
