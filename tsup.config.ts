@@ -1,9 +1,16 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    redis: 'src/redis.ts',
+    browser: 'src/browser.ts',
+    // Node-only; its `#!/usr/bin/env node` line is kept by esbuild.
+    cli: 'src/cli.ts',
+  },
   format: ['esm', 'cjs'],
-  dts: true,
+  // The CLI is a program, not an import target: no declarations for it.
+  dts: { entry: { index: 'src/index.ts', redis: 'src/redis.ts', browser: 'src/browser.ts' } },
   clean: true,
   sourcemap: false,
   target: 'es2022',

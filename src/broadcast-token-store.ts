@@ -1,0 +1,260 @@
+import { randomUUID } from './random-uuid.js';
+import type { Token } from './token.js';
+import type { TokenStore } from './token-store.js';
+
+/** The part of the Web Locks API (`navigator.locks`) the store uses. */
+export interface LockManagerLike {
+  request<T>(name: string, options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T>;
+}
+
+/** Options of {@link BroadcastTokenStore}; every one has a default. */
+export interface BroadcastTokenStoreOptions {
+  /** Name of the `BroadcastChannel` and prefix of the Web Locks names. Default `'axios-token-flight'`. */
+  channel?: string;
+  /**
+   * Longest wait for another tab's lock, ms. After it the manager fetches in this tab (a store
+   * failure, reported as `store_error`). Default 30 000.
+   */
+  lockTimeoutMs?: number;
+  /** Longest wait for the other tabs' answer before fetching, ms. Default 200. */
+  askTimeoutMs?: number;
+  /** The lock manager. Default `navigator.locks`; without one every tab fetches its own token. */
+  locks?: LockManagerLike | undefined;
+  /** Clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+interface Entry {
+  readonly token: Token;
+  readonly expiresAt: number;
+}
+
+type Message =
+  | { readonly type: 'hello' | 'here' | 'bye'; readonly from: string }
+  | { readonly type: 'set'; readonly from: string; readonly key: string; readonly entry: Entry }
+  | { readonly type: 'delete'; readonly from: string; readonly key: string; readonly accessToken?: string }
+  | { readonly type: 'ask'; readonly from: string; readonly key: string; readonly id: string }
+  | { readonly type: 'answer'; readonly from: string; readonly id: string; readonly entry?: Entry };
+
+interface Question {
+  readonly waitingFor: Set<string>;
+  readonly exclude: string | undefined;
+  readonly done: (entry: Entry | undefined) => void;
+}
+
+const TOMBSTONES = 32;
+
+/**
+ * A {@link TokenStore} shared by the tabs of one origin: one token fetch across every tab (Web
+ * Locks), the token handed to the others (`BroadcastChannel`). Tokens live in memory only, never
+ * in `localStorage` or `sessionStorage`. A tab opened later asks the others before it fetches.
+ *
+ * @example
+ * import { BroadcastTokenStore } from 'axios-token-flight/browser';
+ * const manager = new TokenManager({ store: new BroadcastTokenStore() });
+ * attachTokenAuth(api, { provider, manager });
+ */
+export class BroadcastTokenStore implements TokenStore {
+  readonly #entries = new Map<string, Entry>();
+  /** Recently deleted tokens: a late broadcast or answer must not bring them back. */
+  readonly #deleted: string[] = [];
+  readonly #peers = new Set<string>();
+  readonly #questions = new Map<string, Question>();
+  readonly #id = randomUUID();
+  readonly #name: string;
+  readonly #channel: BroadcastChannel;
+  readonly #locks: LockManagerLike | undefined;
+  readonly #lockTimeoutMs: number;
+  readonly #askTimeoutMs: number;
+  readonly #now: () => number;
+  /** Until then, peers may exist that have not said `here` yet. */
+  readonly #helloUntil: number;
+  #closed = false;
+
+  constructor(options: BroadcastTokenStoreOptions = {}) {
+    this.#name = options.channel ?? 'axios-token-flight';
+    this.#locks = 'locks' in options ? options.locks : defaultLocks();
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
+    this.#askTimeoutMs = options.askTimeoutMs ?? 200;
+    this.#now = options.now ?? Date.now;
+    this.#helloUntil = this.#now() + this.#askTimeoutMs;
+    this.#channel = new BroadcastChannel(this.#name);
+    this.#channel.onmessage = (event: MessageEvent<Message>) => this.#receive(event.data);
+    // In Node an open channel would keep the process alive.
+    (this.#channel as { unref?: () => void }).unref?.();
+    this.#post({ type: 'hello', from: this.#id });
+  }
+
+  get(key: string): Token | undefined {
+    return this.#fresh(key)?.token;
+  }
+
+  set(key: string, token: Token, ttlMs: number): void {
+    if (!(ttlMs > 0)) {
+      this.#entries.delete(key);
+      return;
+    }
+    const entry: Entry = { token, expiresAt: this.#now() + ttlMs };
+    this.#entries.set(key, entry);
+    this.#post({ type: 'set', from: this.#id, key, entry });
+  }
+
+  delete(key: string, accessToken?: string): boolean {
+    this.#post(
+      accessToken === undefined
+        ? { type: 'delete', from: this.#id, key }
+        : { type: 'delete', from: this.#id, key, accessToken },
+    );
+    return this.#remove(key, accessToken);
+  }
+
+  /**
+   * Runs `fn` holding the lock every tab shares for `key`. When this tab has no usable copy, it first
+   * asks the other tabs, so `fn` (which re-reads the store) finds a token another tab already has.
+   */
+  async singleFlight<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const locks = this.#locks;
+    const run = async (): Promise<T> => {
+      await this.#askPeers(key);
+      return fn();
+    };
+    if (locks === undefined) return run();
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException('Timed out waiting for the token lock', 'TimeoutError')),
+      this.#lockTimeoutMs,
+    );
+    (timer as { unref?: () => void }).unref?.();
+    return locks.request(`${this.#name}:${key}`, { signal: timeout.signal }, () => {
+      clearTimeout(timer);
+      return run();
+    });
+  }
+
+  /** Leaves the channel; the store keeps working for this tab alone. */
+  close(): void {
+    if (this.#closed) return;
+    this.#post({ type: 'bye', from: this.#id });
+    this.#closed = true;
+    this.#channel.close();
+    for (const question of this.#questions.values()) question.done(undefined);
+  }
+
+  #fresh(key: string): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (this.#now() >= entry.expiresAt) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  #remove(key: string, accessToken: string | undefined): boolean {
+    const entry = this.#entries.get(key);
+    if (accessToken !== undefined) this.#tombstone(accessToken);
+    if (entry === undefined) return false;
+    if (accessToken !== undefined && entry.token.accessToken !== accessToken) return false;
+    if (accessToken === undefined) this.#tombstone(entry.token.accessToken);
+    return this.#entries.delete(key);
+  }
+
+  #tombstone(accessToken: string): void {
+    if (this.#deleted.includes(accessToken)) return;
+    this.#deleted.push(accessToken);
+    if (this.#deleted.length > TOMBSTONES) this.#deleted.shift();
+  }
+
+  /** Adopts `entry` unless it is expired or was deleted. Writes happen under the lock: the last one wins. */
+  #accept(key: string, entry: Entry): void {
+    if (entry.expiresAt <= this.#now() || this.#deleted.includes(entry.token.accessToken)) return;
+    this.#entries.set(key, entry);
+  }
+
+  /** Resolves once a peer offers a token for `key` other than this tab's copy, all peers said no, or time is up. */
+  #askPeers(key: string): Promise<void> {
+    const mayHaveUnknownPeers = this.#now() < this.#helloUntil;
+    if (this.#closed || (this.#peers.size === 0 && !mayHaveUnknownPeers)) return Promise.resolve();
+    const id = randomUUID();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        // Whoever did not answer is gone (or frozen); it is welcome back when it speaks again.
+        for (const peer of question.waitingFor) this.#peers.delete(peer);
+        question.done(undefined);
+      }, this.#askTimeoutMs);
+      (timer as { unref?: () => void }).unref?.();
+      const question: Question = {
+        waitingFor: new Set(this.#peers),
+        exclude: this.#fresh(key)?.token.accessToken,
+        done: (entry) => {
+          clearTimeout(timer);
+          this.#questions.delete(id);
+          if (entry !== undefined) this.#accept(key, entry);
+          resolve();
+        },
+      };
+      this.#questions.set(id, question);
+      this.#post({ type: 'ask', from: this.#id, key, id });
+    });
+  }
+
+  #receive(message: Message): void {
+    if (this.#closed || typeof message !== 'object' || message === null) return;
+    if (message.type === 'bye') {
+      this.#peers.delete(message.from);
+      return;
+    }
+    this.#peers.add(message.from);
+    switch (message.type) {
+      case 'hello':
+        this.#post({ type: 'here', from: this.#id });
+        return;
+      case 'set':
+        this.#accept(message.key, message.entry);
+        return;
+      case 'delete':
+        this.#remove(message.key, message.accessToken);
+        return;
+      case 'ask': {
+        const entry = this.#fresh(message.key);
+        this.#post(
+          entry === undefined
+            ? { type: 'answer', from: this.#id, id: message.id }
+            : { type: 'answer', from: this.#id, id: message.id, entry },
+        );
+        return;
+      }
+      case 'answer':
+        this.#answered(message.id, message.from, message.entry);
+        return;
+      default:
+    }
+  }
+
+  #answered(id: string, from: string, entry: Entry | undefined): void {
+    const question = this.#questions.get(id);
+    if (question === undefined) return;
+    question.waitingFor.delete(from);
+    const usable =
+      entry !== undefined &&
+      entry.token.accessToken !== question.exclude &&
+      entry.expiresAt > this.#now() &&
+      !this.#deleted.includes(entry.token.accessToken);
+    if (usable) question.done(entry);
+    else if (question.waitingFor.size === 0 && this.#now() >= this.#helloUntil) question.done(undefined);
+  }
+
+  #post(message: Message): void {
+    if (this.#closed) return;
+    try {
+      this.#channel.postMessage(message);
+    } catch {
+      // A token that cannot be cloned stays in this tab; the others fetch their own.
+    }
+  }
+}
+
+function defaultLocks(): LockManagerLike | undefined {
+  const navigator = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
+  return navigator?.locks;
+}

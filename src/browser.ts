@@ -1,0 +1,5 @@
+export {
+  BroadcastTokenStore,
+  type BroadcastTokenStoreOptions,
+  type LockManagerLike,
+} from './broadcast-token-store.js';

@@ -1,0 +1,183 @@
+import { bankOfGeorgia } from './bank-of-georgia.js';
+import { brainysoft } from './brainysoft.js';
+import { chatlayer } from './chatlayer.js';
+import { clientCredentials } from './client-credentials.js';
+import { UsageError, type TokenCommand } from './cli-args.js';
+import { TokenAuthConfigError, TokenRequestError } from './errors.js';
+import { gigachat, type GigaChatScope } from './gigachat.js';
+import type { Token, TokenProvider } from './token.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What the command prints and the exit code it ends with. */
+export interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Builds the provider the command line and the environment describe. @throws {UsageError} */
+export function providerFor(command: TokenCommand, env: Env): TokenProvider {
+  const shared = {
+    ...(command.timeoutMs === undefined ? {} : { timeoutMs: command.timeoutMs }),
+    allowInsecureHttp: command.allowInsecureHttp,
+  };
+  const tokenUrl = command.tokenUrl === undefined ? {} : { tokenUrl: command.tokenUrl };
+  const scope = command.scope === undefined ? {} : { scope: command.scope };
+  try {
+    if (command.preset === 'gigachat') {
+      const options = { ...shared, ...tokenUrl, ...(scope as { scope?: GigaChatScope }) };
+      const credentials = nonEmpty(env['GIGACHAT_CREDENTIALS']);
+      if (credentials !== undefined) return gigachat({ ...options, credentials });
+      return gigachat({ ...options, ...clientSecretPair(command, env, 'GIGACHAT_CREDENTIALS or ') });
+    }
+    const pair = clientSecretPair(command, env, '');
+    switch (command.preset) {
+      case 'brainysoft': {
+        const method = command.authMethod;
+        if (method === 'client_secret_basic')
+          throw new UsageError('brainysoft takes client_secret_post or client_secret_query');
+        const target =
+          command.customerKey !== undefined
+            ? { customerKey: command.customerKey, ...tokenUrl }
+            : { tokenUrl: requireTokenUrl(command) };
+        return brainysoft({
+          ...shared,
+          ...pair,
+          ...scope,
+          ...target,
+          ...(method ? { authMethod: method } : {}),
+        });
+      }
+      case 'chatlayer':
+        return chatlayer({ ...shared, ...pair, ...scope, ...tokenUrl });
+      case 'bog':
+        return bankOfGeorgia({ ...shared, ...pair, ...scope, ...tokenUrl });
+      default:
+        return clientCredentials({
+          ...shared,
+          ...pair,
+          ...scope,
+          tokenUrl: requireTokenUrl(command),
+          ...(command.audience === undefined ? {} : { audience: command.audience }),
+          ...(command.authMethod === undefined ? {} : { authMethod: command.authMethod }),
+        });
+    }
+  } catch (error) {
+    if (error instanceof TokenAuthConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Runs `token`: one token request, printed redacted (or whole with `--show`). Never throws. */
+export async function runTokenCommand(
+  command: TokenCommand,
+  env: Env,
+  now = Date.now,
+): Promise<CommandResult> {
+  let provider: TokenProvider;
+  try {
+    provider = providerFor(command, env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return failure(command, 2, { name: 'UsageError', message: error.message });
+  }
+  let token: Token;
+  try {
+    token = await provider.fetchToken({});
+  } catch (error) {
+    if (!(error instanceof TokenRequestError)) {
+      const message = error instanceof Error ? error.message : String(error);
+      return failure(command, 1, { name: 'Error', message, providerKey: provider.key });
+    }
+    return failure(command, 1, {
+      name: error.name,
+      message: error.message,
+      providerKey: error.providerKey,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      ...(error.code === undefined ? {} : { code: error.code }),
+      ...(error.description === undefined ? {} : { description: error.description }),
+    });
+  }
+  const shown = command.show ? token.accessToken : redact(token.accessToken);
+  const expiresInSeconds = token.expiresAt === null ? null : Math.round((token.expiresAt - now()) / 1000);
+  if (command.json) {
+    const output = {
+      provider: provider.key,
+      tokenType: token.tokenType,
+      expiresAt: token.expiresAt === null ? null : new Date(token.expiresAt).toISOString(),
+      expiresInSeconds,
+      ...(token.scope === undefined ? {} : { scope: token.scope }),
+      accessToken: shown,
+      redacted: !command.show,
+    };
+    return { exitCode: 0, stdout: `${JSON.stringify(output, null, 2)}\n`, stderr: '' };
+  }
+  const rows: [string, string][] = [
+    ['provider', provider.key],
+    ['token type', token.tokenType],
+    [
+      'expires',
+      token.expiresAt === null
+        ? 'not stated by the server'
+        : `${new Date(token.expiresAt).toISOString()} (in ${formatSeconds(expiresInSeconds ?? 0)})`,
+    ],
+  ];
+  if (token.scope !== undefined) rows.push(['scope', token.scope]);
+  rows.push(['access token', shown]);
+  return {
+    exitCode: 0,
+    stdout: rows.map(([name, value]) => `${name.padEnd(13)} ${value}\n`).join(''),
+    stderr: '',
+  };
+}
+
+/** First 4 and last 4 characters when the token is long enough for that to reveal little. */
+export function redact(token: string): string {
+  if (token.length < 24) return `… (${token.length} characters hidden)`;
+  return `${token.slice(0, 4)}…${token.slice(-4)}`;
+}
+
+function failure(command: TokenCommand, exitCode: number, error: Record<string, unknown>): CommandResult {
+  if (command.json) return { exitCode, stdout: `${JSON.stringify({ error }, null, 2)}\n`, stderr: '' };
+  const description = typeof error['description'] === 'string' ? `\n${error['description']}` : '';
+  return { exitCode, stdout: '', stderr: `${String(error['message'])}${description}\n` };
+}
+
+function clientSecretPair(
+  command: TokenCommand,
+  env: Env,
+  alternative: string,
+): { clientId: string; clientSecret: string } {
+  const clientId = command.clientId ?? nonEmpty(env['ATF_CLIENT_ID']);
+  const clientSecret = nonEmpty(env['ATF_CLIENT_SECRET']);
+  if (clientId === undefined || clientSecret === undefined) {
+    throw new UsageError(
+      `${command.preset} needs ${alternative}ATF_CLIENT_ID (or --client-id) and ATF_CLIENT_SECRET in the environment`,
+    );
+  }
+  return { clientId, clientSecret };
+}
+
+function requireTokenUrl(command: TokenCommand): string {
+  if (command.tokenUrl === undefined) {
+    throw new UsageError(
+      `${command.preset} needs --token-url${command.preset === 'brainysoft' ? ' or --customer-key' : ''}`,
+    );
+  }
+  return command.tokenUrl;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function formatSeconds(total: number): string {
+  if (total <= 0) return 'already expired';
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  return [hours > 0 ? `${hours}h` : '', minutes > 0 ? `${minutes}m` : '', `${seconds}s`]
+    .filter(Boolean)
+    .join(' ');
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+import { parseCommand, USAGE, UsageError } from './cli-args.js';
+import { runTokenCommand } from './cli-token.js';
+
+/** `axios-token-flight token --preset ...`: checks credentials by fetching one token. */
+async function main(argv: readonly string[]): Promise<number> {
+  let command;
+  try {
+    command = parseCommand(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (command.command === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const result = await runTokenCommand(command, process.env);
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  return result.exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
