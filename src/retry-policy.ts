@@ -76,7 +76,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   const text = value.trim();
   if (text === '') return undefined;
   if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, MAX_TIMER_DELAY_MS);
-  const date = Date.parse(text);
+  // An HTTP date names its day and month; `Date.parse` alone would read '-5' as a year.
+  const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(date)) return undefined;
   return Math.min(Math.max(0, date - now), MAX_TIMER_DELAY_MS);
 }

@@ -1,0 +1,310 @@
+import { inspect } from 'node:util';
+import axios, { type AxiosInstance } from 'axios';
+import MockAdapter from 'axios-mock-adapter';
+import { basicCredentials, clientCredentials } from '../src/client-credentials.js';
+import { TokenAuthConfigError, TokenRequestError } from '../src/errors.js';
+
+const TOKEN_URL = 'https://auth.example.com/realms/x/token';
+const ID = 'my:client %+ id é';
+const SECRET = 'p@ss:w%rd+ with space/é';
+const okBody = JSON.stringify({ access_token: 'at', token_type: 'Bearer', expires_in: 300 });
+
+let http: AxiosInstance;
+let mock: MockAdapter;
+
+beforeEach(() => {
+  http = axios.create();
+  mock = new MockAdapter(http);
+  mock.onPost().reply(200, okBody, { 'content-type': 'application/json' });
+});
+
+function decodeBasic(header: unknown): string {
+  const value = String(header);
+  expect(value).toMatch(/^Basic [A-Za-z0-9+/]+=*$/);
+  return new TextDecoder().decode(Uint8Array.from(atob(value.slice(6)), (c) => c.charCodeAt(0)));
+}
+
+function form(data: unknown): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(String(data)));
+}
+
+describe('client_secret_basic (default)', () => {
+  it('form-encodes id and secret before base64 (RFC 6749 §2.3.1)', async () => {
+    await clientCredentials({ tokenUrl: TOKEN_URL, clientId: ID, clientSecret: SECRET, http }).fetchToken({});
+    const sent = mock.history.post[0]!;
+    expect(decodeBasic(sent.headers?.['Authorization'])).toBe(
+      'my%3Aclient+%25%2B+id+%C3%A9:p%40ss%3Aw%25rd%2B+with+space%2F%C3%A9',
+    );
+    expect(sent.data).toBe('grant_type=client_credentials');
+    expect(sent.url).toBe(TOKEN_URL);
+  });
+
+  it("sends id and secret as they are with basicEncoding: 'raw' (UTF-8)", async () => {
+    const provider = clientCredentials({
+      tokenUrl: TOKEN_URL,
+      clientId: 'id',
+      clientSecret: SECRET,
+      http,
+      basicEncoding: 'raw',
+    });
+    await provider.fetchToken({});
+    expect(decodeBasic(mock.history.post[0]!.headers?.['Authorization'])).toBe(`id:${SECRET}`);
+  });
+
+  it('matches the Bank of Georgia documentation example for plain values', () => {
+    expect(basicCredentials('8282', '769706499f0709e234845863f98b2314', 'rfc6749')).toBe(
+      'ODI4Mjo3Njk3MDY0OTlmMDcwOWUyMzQ4NDU4NjNmOThiMjMxNA==',
+    );
+  });
+
+  it('adds scope (array joined by spaces), audience, extra params and headers', async () => {
+    await clientCredentials({
+      tokenUrl: TOKEN_URL,
+      clientId: ID,
+      clientSecret: SECRET,
+      http,
+      scope: ['read', 'write:all'],
+      audience: 'https://api.example.com',
+      extraParams: { resource: 'urn:r', tenant: 't 1' },
+      headers: { 'X-Request-Source': 'tests' },
+    }).fetchToken({});
+    const sent = mock.history.post[0]!;
+    expect(form(sent.data)).toEqual({
+      grant_type: 'client_credentials',
+      scope: 'read write:all',
+      audience: 'https://api.example.com',
+      resource: 'urn:r',
+      tenant: 't 1',
+    });
+    expect(sent.data).toContain('scope=read+write%3Aall');
+    expect(sent.headers?.['X-Request-Source']).toBe('tests');
+    expect(sent.headers?.['Content-Type']).toBe('application/x-www-form-urlencoded');
+  });
+});
+
+describe('client_secret_post', () => {
+  it('puts id and secret in the form body, nothing in Authorization', async () => {
+    await clientCredentials({
+      tokenUrl: TOKEN_URL,
+      clientId: ID,
+      clientSecret: SECRET,
+      http,
+      authMethod: 'client_secret_post',
+      scope: 'a',
+    }).fetchToken({});
+    const sent = mock.history.post[0]!;
+    expect(sent.headers?.['Authorization']).toBeUndefined();
+    expect(sent.data).toBe(
+      'grant_type=client_credentials&client_id=my%3Aclient+%25%2B+id+%C3%A9' +
+        '&client_secret=p%40ss%3Aw%25rd%2B+with+space%2F%C3%A9&scope=a',
+    );
+    expect(form(sent.data)).toEqual({
+      grant_type: 'client_credentials',
+      client_id: ID,
+      client_secret: SECRET,
+      scope: 'a',
+    });
+  });
+});
+
+describe('client_secret_query', () => {
+  it('puts every parameter in the query string and sends an empty body', async () => {
+    await clientCredentials({
+      tokenUrl: TOKEN_URL,
+      clientId: ID,
+      clientSecret: SECRET,
+      http,
+      authMethod: 'client_secret_query',
+      scope: ['a', 'b'],
+      audience: 'aud',
+      extraParams: { x: '1' },
+    }).fetchToken({});
+    const sent = mock.history.post[0]!;
+    const url = new URL(sent.url!);
+    expect(`${url.origin}${url.pathname}`).toBe(TOKEN_URL);
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      grant_type: 'client_credentials',
+      client_id: ID,
+      client_secret: SECRET,
+      scope: 'a b',
+      audience: 'aud',
+      x: '1',
+    });
+    expect(sent.data).toBe('');
+    expect(sent.headers?.['Authorization']).toBeUndefined();
+  });
+});
+
+describe('key', () => {
+  it('is derived from tokenUrl, clientId, scope and audience, never the secret', () => {
+    const provider = clientCredentials({
+      tokenUrl: TOKEN_URL,
+      clientId: 'cid',
+      clientSecret: SECRET,
+      scope: ['a', 'b'],
+      audience: 'aud',
+    });
+    expect(provider.key).toBe(`client_credentials:${TOKEN_URL}#cid#a b#aud`);
+    expect(provider.key).not.toContain(SECRET);
+    expect(clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'cid', clientSecret: 'x1234' }).key).toBe(
+      clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'cid', clientSecret: 'y5678' }).key,
+    );
+    expect(
+      clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'cid', clientSecret: SECRET, scope: 'c' }).key,
+    ).not.toBe(provider.key);
+  });
+
+  it('redacts a secret that the URL itself carries', () => {
+    const provider = clientCredentials({
+      tokenUrl: `${TOKEN_URL}?k=supersecret`,
+      clientId: 'cid',
+      clientSecret: 'supersecret',
+    });
+    expect(provider.key).not.toContain('supersecret');
+  });
+
+  it('can be set', () => {
+    expect(
+      clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', key: 'mine' }).key,
+    ).toBe('mine');
+  });
+});
+
+describe('the provider object', () => {
+  it('never shows the secret', () => {
+    const provider = clientCredentials({
+      tokenUrl: TOKEN_URL,
+      clientId: 'cid',
+      clientSecret: SECRET,
+      authMethod: 'client_secret_post',
+    });
+    const basic = clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'cid', clientSecret: SECRET });
+    for (const p of [provider, basic]) {
+      const shown = [
+        JSON.stringify(p),
+        inspect(p, { depth: Infinity, showHidden: true }),
+        String(Object.values(p)),
+        JSON.stringify(Object.entries(Object.getOwnPropertyDescriptors(p)).map(([k]) => k)),
+      ].join('\n');
+      expect(shown).not.toContain(SECRET);
+      expect(shown).not.toContain(basicCredentials('cid', SECRET, 'rfc6749'));
+    }
+    expect(JSON.parse(JSON.stringify(provider))).toEqual({ key: provider.key });
+    expect(Object.isFrozen(provider)).toBe(true);
+  });
+
+  it('sends through a private instance: interceptors of the global axios never run', async () => {
+    const globalMock = new MockAdapter(axios);
+    globalMock.onPost().reply(200, okBody);
+    const interceptor = jest.fn((config) => config);
+    const id = axios.interceptors.request.use(interceptor);
+    try {
+      await clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's' }).fetchToken({});
+      expect(globalMock.history.post).toHaveLength(1);
+      expect(interceptor).not.toHaveBeenCalled();
+    } finally {
+      axios.interceptors.request.eject(id);
+      globalMock.restore();
+    }
+  });
+
+  it('creates its instance from an http config once', async () => {
+    const create = jest.spyOn(axios, 'create');
+    try {
+      const provider = clientCredentials({
+        tokenUrl: TOKEN_URL,
+        clientId: 'c',
+        clientSecret: 's',
+        http: { timeout: 1 },
+      });
+      expect(create).not.toHaveBeenCalled();
+      create.mockImplementation(() => http);
+      await provider.fetchToken({});
+      await provider.fetchToken({});
+      expect(create).toHaveBeenCalledTimes(1);
+      expect(create).toHaveBeenCalledWith({ timeout: 1 });
+    } finally {
+      create.mockRestore();
+    }
+  });
+
+  it('uses timeoutMs (default 10 000)', async () => {
+    await clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', http }).fetchToken({});
+    await clientCredentials({
+      tokenUrl: TOKEN_URL,
+      clientId: 'c',
+      clientSecret: 's',
+      http,
+      timeoutMs: 2500,
+    }).fetchToken({});
+    expect(mock.history.post.map((sent) => sent.timeout)).toEqual([10_000, 2500]);
+  });
+
+  it('returns the parsed token', async () => {
+    const token = await clientCredentials({
+      tokenUrl: TOKEN_URL,
+      clientId: 'c',
+      clientSecret: 's',
+      http,
+    }).fetchToken({});
+    expect(token).toMatchObject({ accessToken: 'at', tokenType: 'Bearer', raw: { expires_in: 300 } });
+  });
+
+  it('passes retry options on', async () => {
+    mock.reset();
+    mock.onPost().reply(500);
+    const error = await clientCredentials({
+      tokenUrl: TOKEN_URL,
+      clientId: 'c',
+      clientSecret: 's',
+      http,
+      retry: false,
+    })
+      .fetchToken({})
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(mock.history.post).toHaveLength(1);
+  });
+});
+
+describe('validation', () => {
+  it.each([
+    [{ clientId: 'c', clientSecret: 's' }, /tokenUrl/],
+    [{ tokenUrl: 'relative/path', clientId: 'c', clientSecret: 's' }, /tokenUrl.*absolute/],
+    [{ tokenUrl: TOKEN_URL, clientSecret: 's' }, /clientId/],
+    [{ tokenUrl: TOKEN_URL, clientId: 'c' }, /clientSecret/],
+    [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: '' }, /clientSecret/],
+    [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', authMethod: 'private_key_jwt' }, /authMethod/],
+    [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', basicEncoding: 'utf8' }, /basicEncoding/],
+    [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', timeoutMs: 0 }, /timeoutMs/],
+    [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', retry: { attempts: 0 } }, /attempts/],
+  ])('rejects %o eagerly', (options, message) => {
+    const create = (): unknown => clientCredentials(options as never);
+    expect(create).toThrow(TokenAuthConfigError);
+    expect(create).toThrow(message);
+  });
+
+  it('refuses an http URL only when fetching, before sending', async () => {
+    const provider = clientCredentials({
+      tokenUrl: 'http://auth.example.com/token',
+      clientId: 'c',
+      clientSecret: 's',
+      http,
+    });
+    await expect(provider.fetchToken({})).rejects.toMatchObject({
+      name: 'TokenRequestError',
+      code: 'insecure_token_url',
+    });
+    expect(mock.history.post).toHaveLength(0);
+  });
+
+  it('allows loopback http', async () => {
+    const provider = clientCredentials({
+      tokenUrl: 'http://127.0.0.1:4000/token',
+      clientId: 'c',
+      clientSecret: 's',
+      http,
+    });
+    await expect(provider.fetchToken({})).resolves.toMatchObject({ accessToken: 'at' });
+  });
+});
