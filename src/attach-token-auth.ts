@@ -57,7 +57,7 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   ) {
     throw new TokenAuthConfigError(
       'attachTokenAuth needs a provider: an object with key and fetchToken, or a function returning one',
-      'invalid_option',
+      'invalid_options',
     );
   }
   const manager = options.manager ?? defaultTokenManager();
