@@ -1,0 +1,5 @@
+// oidc-provider ships no types; the test server narrows what it uses.
+declare module 'oidc-provider' {
+  const Provider: unknown;
+  export default Provider;
+}
