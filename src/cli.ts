@@ -22,12 +22,17 @@ async function main(argv: readonly string[]): Promise<number> {
   return result.exitCode;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+// The library's timers (retry back-off, timeouts) never keep a process alive; this program must stay
+// until its answer is printed.
+const keepAlive = setInterval(() => undefined, 60_000);
+main(process.argv.slice(2))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  )
+  .finally(() => clearInterval(keepAlive));
