@@ -10,19 +10,17 @@ let mock: MockAdapter;
 beforeEach(() => {
   http = axios.create();
   mock = new MockAdapter(http);
-  mock
-    .onPost()
-    .reply(
-      200,
-      JSON.stringify({
-        access_token: 'bs',
-        token_type: 'Bearer',
-        expires_in: 299,
-        scope: 'core_basic',
-        sessid: 'd7',
-      }),
-      { 'content-type': 'application/json' },
-    );
+  mock.onPost().reply(
+    200,
+    JSON.stringify({
+      access_token: 'bs',
+      token_type: 'Bearer',
+      expires_in: 299,
+      scope: 'core_basic',
+      sessid: 'd7',
+    }),
+    { 'content-type': 'application/json' },
+  );
 });
 
 it('posts the credentials in the form body to the customer host by default', async () => {

@@ -7,16 +7,16 @@ import { MAX_TIMER_DELAY_MS } from './timers.js';
  */
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
-  attempts?: number;
+  attempts?: number | undefined;
   /** No attempt starts later than this many ms after the first one. Default 10 000. */
-  deadlineMs?: number;
+  deadlineMs?: number | undefined;
   /** Backoff before the second attempt is random in [0, baseDelayMs], doubling each time. Default 200. */
-  baseDelayMs?: number;
+  baseDelayMs?: number | undefined;
   /** Upper bound of one backoff (a server's `Retry-After` is honoured beyond it). Default 5 000. */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
 }
 
-export type RetryPolicy = Readonly<Required<RetryOptions>>;
+export type RetryPolicy = Readonly<{ [Name in keyof RetryOptions]-?: number }>;
 
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
   attempts: 3,
@@ -49,7 +49,7 @@ export function resolveRetryPolicy(retry: RetryOptions | false | undefined): Ret
   return Object.freeze(policy);
 }
 
-function definedOnly(retry: RetryOptions): RetryOptions {
+function definedOnly(retry: RetryOptions): Partial<RetryPolicy> {
   return Object.fromEntries(Object.entries(retry).filter(([, value]) => value !== undefined));
 }
 
