@@ -1,0 +1,367 @@
+import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
+import type { RedisClient } from '../src/redis-client.js';
+import { RedisTokenStore, type RedisTokenStoreOptions } from '../src/redis.js';
+import type { Token, TokenProvider } from '../src/token.js';
+import type { TokenEvent } from '../src/token-events.js';
+import { TokenManager } from '../src/token-manager.js';
+import { connectRedis, REDIS_CLIENT_KINDS, type TestRedisClient } from './support/redis-clients.js';
+import { describeWithRedis, startRedisServer, type RedisServer } from './support/redis-server.js';
+import { describeTokenStoreConformance } from './support/token-store-conformance.js';
+
+const KEY = Buffer.alloc(32, 7);
+const OTHER_KEY = Buffer.alloc(32, 9).toString('base64');
+
+const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function token(accessToken: string, extra: Partial<Token> = {}): Token {
+  return {
+    accessToken,
+    tokenType: 'Bearer',
+    expiresAt: Date.now() + 60_000,
+    raw: { access_token: accessToken },
+    ...extra,
+  };
+}
+
+/** Records every command sent through an ioredis-shaped client. */
+function recording(target: RedisClient, log: string[][]): RedisClient {
+  const io = target as {
+    status: string;
+    call(command: string, ...args: (string | number)[]): Promise<unknown>;
+  };
+  return {
+    get status() {
+      return io.status;
+    },
+    call: (command: string, ...args: (string | number)[]) => {
+      log.push([command, ...args.map(String)]);
+      return io.call(command, ...args);
+    },
+  };
+}
+
+describe('RedisTokenStore without a server', () => {
+  it('refuses something that is neither an ioredis nor a node-redis client', () => {
+    expect(() => new RedisTokenStore({} as RedisClient)).toThrow(/ioredis .* or node-redis/);
+    expect(() => new RedisTokenStore(null as unknown as RedisClient)).toThrow(/ioredis .* or node-redis/);
+  });
+
+  it('refuses invalid options', () => {
+    const client: RedisClient = { status: 'ready', call: async () => null };
+    for (const name of ['lockTtlMs', 'waitTimeoutMs', 'timeoutMs', 'pollIntervalMs'] as const) {
+      for (const value of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(() => new RedisTokenStore(client, { [name]: value })).toThrow(name);
+      }
+    }
+    expect(() => new RedisTokenStore(client, { encryptionKey: 'c2hvcnQ=' })).toThrow(/32 bytes/);
+  });
+
+  it('times a command out after timeoutMs', async () => {
+    const client: RedisClient = { status: 'ready', call: () => new Promise(() => undefined) };
+    const store = new RedisTokenStore(client, { timeoutMs: 30 });
+    await expect(store.get('k')).rejects.toMatchObject({ code: 'redis_timeout' });
+  });
+
+  it('fails at once, sending nothing, while ioredis reconnects', async () => {
+    const call = jest.fn(async () => null);
+    const store = new RedisTokenStore({ status: 'reconnecting', call }, { timeoutMs: 60_000 });
+    await expect(store.get('k')).rejects.toMatchObject({ code: 'redis_unavailable' });
+    await expect(store.singleFlight('k', async () => 'ran')).rejects.toMatchObject({
+      code: 'redis_unavailable',
+    });
+    expect(call).not.toHaveBeenCalled();
+  });
+
+  it('fails at once while a node-redis client that was ready is not', async () => {
+    const client = { isOpen: true, isReady: true, sendCommand: jest.fn(async () => 'OK') };
+    const store = new RedisTokenStore(client, { timeoutMs: 60_000 });
+    await store.set('k', token('t'), 1000);
+    client.isReady = false;
+    await expect(store.get('k')).rejects.toMatchObject({ code: 'redis_unavailable' });
+    expect(client.sendCommand).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps command arguments (tokens) out of errors', async () => {
+    const secret = 'access-token-that-must-not-leak';
+    const failure = Object.assign(new Error(`ERR something about ${secret}`), {
+      command: { args: [secret] },
+    });
+    const store = new RedisTokenStore({ status: 'ready', call: () => Promise.reject(failure) });
+    const error = await store.set('k', token(secret), 1000).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ code: 'redis_error' });
+    expect(inspect(error, { depth: 5 }) + JSON.stringify(error)).not.toContain(secret);
+    expect((error as Error).cause).toBeUndefined();
+  });
+});
+
+describeWithRedis('RedisTokenStore on a real redis-server', () => {
+  let server: RedisServer;
+  const clients = new Map<string, TestRedisClient>();
+  const client = (kind: string): TestRedisClient => clients.get(kind)!;
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    for (const kind of REDIS_CLIENT_KINDS) clients.set(kind, await connectRedis(kind, server.url));
+  });
+  afterAll(async () => {
+    for (const each of clients.values()) await each.close();
+    await server?.stop();
+  });
+
+  const fresh = (kind: string, options: RedisTokenStoreOptions = {}): RedisTokenStore =>
+    new RedisTokenStore(client(kind).client, { prefix: `test-${randomUUID()}:`, ...options });
+
+  for (const kind of REDIS_CLIENT_KINDS) {
+    describeTokenStoreConformance(`RedisTokenStore with ${kind}`, () => fresh(kind, { pollIntervalMs: 10 }), {
+      singleFlight: true,
+    });
+    describeTokenStoreConformance(
+      `RedisTokenStore with ${kind} and encryptionKey`,
+      () => fresh(kind, { pollIntervalMs: 10, encryptionKey: KEY }),
+      { singleFlight: true },
+    );
+  }
+
+  describe.each(REDIS_CLIENT_KINDS)('with %s', (kind) => {
+    it('stores JSON under prefix + "token:" + key, with the Redis TTL of ttlMs', async () => {
+      const store = new RedisTokenStore(client(kind).client, { prefix: `p-${kind}:` });
+      const stored = token('visible', { scope: 's' });
+      await store.set('provider-1', stored, 5_000);
+      const value = await client(kind).command(['GET', `p-${kind}:token:provider-1`]);
+      expect(JSON.parse(String(value))).toEqual(stored);
+      const ttl = Number(await client(kind).command(['PTTL', `p-${kind}:token:provider-1`]));
+      expect(ttl).toBeGreaterThan(4_000);
+      expect(ttl).toBeLessThanOrEqual(5_000);
+    });
+
+    it('uses the default prefix "axios-token-flight:"', async () => {
+      const store = new RedisTokenStore(client(kind).client);
+      await store.set(`default-${kind}`, token('t'), 5_000);
+      expect(await client(kind).command(['EXISTS', `axios-token-flight:token:default-${kind}`])).toBe(1);
+      await store.delete(`default-${kind}`);
+    });
+
+    it('holds prefix + "lock:" + key, with owner and lockTtlMs, only while fn runs', async () => {
+      const store = new RedisTokenStore(client(kind).client, { prefix: `l-${kind}:`, lockTtlMs: 3_000 });
+      const lockKey = `l-${kind}:lock:provider`;
+      const seen = await store.singleFlight('provider', async () => ({
+        owner: await client(kind).command(['GET', lockKey]),
+        ttl: Number(await client(kind).command(['PTTL', lockKey])),
+      }));
+      expect(typeof seen.owner).toBe('string');
+      expect(seen.ttl).toBeGreaterThan(2_000);
+      expect(seen.ttl).toBeLessThanOrEqual(3_000);
+      await wait(20); // the release is not awaited by singleFlight
+      expect(await client(kind).command(['EXISTS', lockKey])).toBe(0);
+    });
+
+    it('releases only its own lock', async () => {
+      const prefix = `own-${randomUUID()}:`;
+      const lockKey = `${prefix}lock:k`;
+      const store = new RedisTokenStore(client(kind).client, { prefix, lockTtlMs: 50 });
+      await store.singleFlight('k', async () => {
+        await wait(120); // longer than lockTtlMs: renewed meanwhile, still ours
+        expect(await client(kind).command(['EXISTS', lockKey])).toBe(1);
+      });
+      await wait(10);
+      expect(await client(kind).command(['EXISTS', lockKey])).toBe(0);
+      // A lock another owner holds is left alone by the compare-and-delete release.
+      await client(kind).command(['SET', lockKey, 'someone-else', 'PX', '5000']);
+      const impatient = new RedisTokenStore(client(kind).client, { prefix, waitTimeoutMs: 30 });
+      await expect(impatient.singleFlight('k', async () => 'ran without the lock')).resolves.toBe(
+        'ran without the lock',
+      );
+      await wait(10);
+      expect(await client(kind).command(['GET', lockKey])).toBe('someone-else');
+    });
+
+    it('renews the lock while fn runs longer than lockTtlMs', async () => {
+      const prefix = `renew-${randomUUID()}:`;
+      const first = new RedisTokenStore(client(kind).client, { prefix, lockTtlMs: 90, pollIntervalMs: 10 });
+      const second = new RedisTokenStore(client(kind).client, { prefix, lockTtlMs: 90, pollIntervalMs: 10 });
+      const order: string[] = [];
+      const slow = first.singleFlight('k', async () => {
+        order.push('first start');
+        await wait(400);
+        order.push('first end');
+      });
+      await wait(20);
+      await second.singleFlight('k', async () => {
+        order.push('second');
+      });
+      await slow;
+      expect(order).toEqual(['first start', 'first end', 'second']);
+    });
+
+    it('takes over once the lock of a holder that died lapses', async () => {
+      const prefix = `dead-${randomUUID()}:`;
+      const store = new RedisTokenStore(client(kind).client, {
+        prefix,
+        lockTtlMs: 1_000,
+        pollIntervalMs: 10,
+        waitTimeoutMs: 10_000,
+      });
+      const lockKey = `${prefix}lock:dead`;
+      await client(kind).command(['SET', lockKey, 'dead-holder', 'PX', '200']);
+      const started = Date.now();
+      const owner = await store.singleFlight('dead', async () => client(kind).command(['GET', lockKey]));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+      expect(owner).not.toBe('dead-holder');
+    });
+
+    it('runs fn without the lock after waitTimeoutMs', async () => {
+      const prefix = `stuck-${randomUUID()}:`;
+      const store = new RedisTokenStore(client(kind).client, {
+        prefix,
+        waitTimeoutMs: 100,
+        pollIntervalMs: 10,
+      });
+      const lockKey = `${prefix}lock:stuck`;
+      await client(kind).command(['SET', lockKey, 'stuck-holder', 'PX', '10000']);
+      const fn = jest.fn(async () => 'done');
+      await expect(store.singleFlight('stuck', fn)).resolves.toBe('done');
+      expect(fn).toHaveBeenCalledTimes(1);
+      expect(await client(kind).command(['GET', lockKey])).toBe('stuck-holder');
+    });
+
+    it('adds no listener to the application client', async () => {
+      const before = client(kind).listeners();
+      const store = fresh(kind);
+      await store.set('k', token('t'), 1000);
+      await store.get('k');
+      await store.delete('k', 't');
+      await store.singleFlight('k', async () => undefined);
+      expect(client(kind).listeners()).toBe(before);
+    });
+
+    it('stores encrypted tokens that Redis readers cannot read, and compares without the token', async () => {
+      const store = fresh(kind, { encryptionKey: KEY });
+      const secret = token('very-secret-access-token', { raw: { sessid: 'secret-session' } });
+      await store.set('enc', secret, 5_000);
+      const keys = (await client(kind).command(['KEYS', '*token:enc'])) as string[];
+      const value = String(await client(kind).command(['GET', keys[0]!]));
+      expect(value).not.toContain('very-secret-access-token');
+      expect(value).not.toContain('secret-session');
+      expect(Object.keys(JSON.parse(value)).sort()).toEqual(['data', 'h', 'iv', 'v']);
+      expect(await store.get('enc')).toEqual(secret);
+    });
+
+    it('refuses a value it cannot read: another key, encrypted without a key, plain with a key', async () => {
+      const prefix = `mixed-${randomUUID()}:`;
+      const encrypted = new RedisTokenStore(client(kind).client, { prefix, encryptionKey: KEY });
+      const otherKey = new RedisTokenStore(client(kind).client, { prefix, encryptionKey: OTHER_KEY });
+      const plain = new RedisTokenStore(client(kind).client, { prefix });
+      await encrypted.set('a', token('secret-a-token'), 5_000);
+      await plain.set('b', token('secret-b-token'), 5_000);
+      await expect(otherKey.get('a')).rejects.toMatchObject({ code: 'undecryptable_value' });
+      await expect(plain.get('a')).rejects.toMatchObject({ code: 'invalid_stored_token' });
+      await expect(encrypted.get('b')).rejects.toMatchObject({ code: 'invalid_stored_token' });
+      await client(kind).command(['SET', `${prefix}token:c`, 'not json', 'PX', '5000']);
+      await expect(plain.get('c')).rejects.toMatchObject({ code: 'invalid_stored_token' });
+      const error = await otherKey.get('a').catch((caught: unknown) => caught);
+      expect(inspect(error) + JSON.stringify(error)).not.toMatch(/secret-a-token/);
+    });
+
+    it('times out on a paused server and works again afterwards', async () => {
+      const admin = await connectRedis(kind, server.url);
+      try {
+        const store = fresh(kind, { timeoutMs: 80 });
+        await store.set('k', token('t'), 5_000);
+        await admin.command(['CLIENT', 'PAUSE', '400', 'ALL']);
+        await expect(store.get('k')).rejects.toMatchObject({ code: 'redis_timeout' });
+        await expect(store.singleFlight('k', async () => 'ran')).rejects.toMatchObject({
+          code: 'redis_timeout',
+        });
+        await wait(450);
+        await expect(store.get('k')).resolves.toMatchObject({ accessToken: 't' });
+      } finally {
+        await admin.close();
+      }
+    });
+  });
+
+  it('sends no access token to Redis when encryptionKey is set', async () => {
+    const log: string[][] = [];
+    const store = new RedisTokenStore(recording(client('ioredis').client, log), {
+      prefix: `rec-${randomUUID()}:`,
+      encryptionKey: KEY,
+    });
+    await store.set('k', token('never-in-clear-token'), 5_000);
+    expect(await store.get('k')).toMatchObject({ accessToken: 'never-in-clear-token' });
+    expect(await store.delete('k', 'not-this-one')).toBe(false);
+    expect(await store.delete('k', 'never-in-clear-token')).toBe(true);
+    expect(log.map((command) => command[0])).toEqual(['SET', 'GET', 'EVAL', 'EVAL']);
+    expect(JSON.stringify(log)).not.toContain('never-in-clear-token');
+  });
+
+  it('shares one token between managers, whichever client library each uses', async () => {
+    const prefix = `managers-${randomUUID()}:`;
+    let fetches = 0;
+    const provider: TokenProvider = {
+      key: 'shared-provider',
+      fetchToken: async () => {
+        fetches += 1;
+        await wait(50);
+        return token(`token-${fetches}`);
+      },
+    };
+    const managers = REDIS_CLIENT_KINDS.flatMap((kind) =>
+      [1, 2, 3].map(
+        () =>
+          new TokenManager({
+            store: new RedisTokenStore(client(kind).client, { prefix, pollIntervalMs: 10 }),
+          }),
+      ),
+    );
+    const tokens = await Promise.all(
+      managers.flatMap((manager) => [1, 2, 3].map(() => manager.getToken(provider))),
+    );
+    expect(fetches).toBe(1);
+    expect(new Set(tokens.map((each) => each.accessToken))).toEqual(new Set(['token-1']));
+    // A 401 everywhere for that token: one refresh for all.
+    await Promise.all(managers.map((manager) => manager.invalidate('shared-provider', 'token-1')));
+    const renewed = await Promise.all(managers.map((manager) => manager.getToken(provider)));
+    expect(fetches).toBe(2);
+    expect(new Set(renewed.map((each) => each.accessToken))).toEqual(new Set(['token-2']));
+  });
+
+  it('keeps requests working through a Redis outage, warns once, and shares again after it', async () => {
+    const outage = await startRedisServer();
+    const local = await connectRedis('node-redis', outage.url);
+    try {
+      const events: TokenEvent[] = [];
+      let fetches = 0;
+      const provider: TokenProvider = {
+        key: 'outage-provider',
+        fetchToken: async () => {
+          fetches += 1;
+          return token(`outage-${fetches}`);
+        },
+      };
+      const store = new RedisTokenStore(local.client, { timeoutMs: 200 });
+      const manager = new TokenManager({ store, onEvent: (event) => events.push(event) });
+      await manager.getToken(provider);
+      await outage.stop();
+      await manager.invalidate('outage-provider', 'outage-1');
+      await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'outage-2' });
+      await manager.invalidate('outage-provider', 'outage-2');
+      await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'outage-3' });
+      expect(events.filter((event) => event.type === 'store_error')).toHaveLength(1);
+      await outage.restart();
+      await local.ready();
+      const other = new TokenManager({ store: new RedisTokenStore(local.client) });
+      await manager.invalidate('outage-provider', 'outage-3');
+      await manager.getToken(provider);
+      await expect(other.getToken(provider)).resolves.toMatchObject({ accessToken: 'outage-4' });
+      expect(fetches).toBe(4);
+      expect(events.filter((event) => event.type === 'store_recovered')).toHaveLength(1);
+    } finally {
+      await local.close();
+      await outage.stop();
+    }
+  });
+});

@@ -1,0 +1,226 @@
+import { TokenAuthConfigError, TokenFlightError } from './errors.js';
+import { randomUUID } from './random-uuid.js';
+import { redisCommands, type RedisClient, type RedisCommands } from './redis-client.js';
+import { sleep } from './timers.js';
+import type { Token } from './token.js';
+import { createTokenCipher, type EncryptionKey, type SealedValue, type TokenCipher } from './token-cipher.js';
+import type { TokenStore } from './token-store.js';
+
+/** Options of {@link RedisTokenStore}; every one has a default. */
+export interface RedisTokenStoreOptions {
+  /** Prepended to every key: `${prefix}token:${providerKey}`, `${prefix}lock:${providerKey}`. Default `'axios-token-flight:'`. */
+  prefix?: string;
+  /**
+   * Lifetime of the fetch lock. A holder renews it while it fetches; a holder that died is replaced
+   * once it lapses. Default 10 000.
+   */
+  lockTtlMs?: number;
+  /** Longest wait for another process's fetch before fetching anyway. Default 15 000. */
+  waitTimeoutMs?: number;
+  /** Every Redis command fails after this long (the manager then goes on without Redis). Default 1 000. */
+  timeoutMs?: number;
+  /** Pause between two attempts to take the lock while another process holds it. Default 50. */
+  pollIntervalMs?: number;
+  /**
+   * Encrypts stored tokens with AES-256-GCM (Web Crypto): 32 bytes, or their base64. Every process
+   * sharing the store needs the same key.
+   */
+  encryptionKey?: EncryptionKey;
+}
+
+/** What is stored, encrypted: the sealed token and a keyed fingerprint of its access token. */
+interface EncryptedValue extends SealedValue {
+  readonly h: string;
+}
+
+// Compare-and-delete in one step: nothing can write between the comparison and the DEL.
+const DELETE_IF_FIELD_EQUALS = `
+local value = redis.call('GET', KEYS[1])
+if not value then return 0 end
+local ok, decoded = pcall(cjson.decode, value)
+if ok and type(decoded) == 'table' and decoded[ARGV[1]] == ARGV[2] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+const RELEASE_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+const RENEW_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+
+/**
+ * A {@link TokenStore} in Redis, shared by every process using the same Redis and prefix: one token
+ * fetch per provider key for a whole fleet. Accepts an ioredis (v5+) or node-redis (v4+) client and
+ * adds no listener to it. Every command is bounded by `timeoutMs`; when Redis is down, slow or
+ * flushed, the manager goes on with its own memory and fetches directly.
+ *
+ * @example
+ * const tokens = new TokenManager({ store: new RedisTokenStore(new Redis(process.env.REDIS_URL)) });
+ */
+export class RedisTokenStore implements TokenStore {
+  readonly #redis: RedisCommands;
+  readonly #prefix: string;
+  readonly #lockTtlMs: number;
+  readonly #waitTimeoutMs: number;
+  readonly #pollIntervalMs: number;
+  readonly #cipher: TokenCipher | undefined;
+
+  constructor(client: RedisClient, options: RedisTokenStoreOptions = {}) {
+    this.#prefix = options.prefix ?? 'axios-token-flight:';
+    if (typeof this.#prefix !== 'string') {
+      throw new TokenAuthConfigError('RedisTokenStore prefix must be a string', 'invalid_option');
+    }
+    this.#lockTtlMs = positive('lockTtlMs', options.lockTtlMs, 10_000);
+    this.#waitTimeoutMs = positive('waitTimeoutMs', options.waitTimeoutMs, 15_000);
+    this.#pollIntervalMs = positive('pollIntervalMs', options.pollIntervalMs, 50);
+    this.#redis = redisCommands(client, positive('timeoutMs', options.timeoutMs, 1_000));
+    this.#cipher = options.encryptionKey === undefined ? undefined : createTokenCipher(options.encryptionKey);
+  }
+
+  async get(key: string): Promise<Token | undefined> {
+    const redisKey = this.#tokenKey(key);
+    const value = await this.#redis.get(redisKey);
+    return value === null ? undefined : this.#decode(value, redisKey);
+  }
+
+  async set(key: string, token: Token, ttlMs: number): Promise<void> {
+    const redisKey = this.#tokenKey(key);
+    if (!(ttlMs > 0)) {
+      await this.#redis.del(redisKey);
+      return;
+    }
+    await this.#redis.set(redisKey, await this.#encode(token, redisKey), ttlMs);
+  }
+
+  async delete(key: string, accessToken?: string): Promise<boolean> {
+    const redisKey = this.#tokenKey(key);
+    if (accessToken === undefined) return this.#redis.del(redisKey);
+    const [field, expected] =
+      this.#cipher === undefined
+        ? ['accessToken', accessToken]
+        : ['h', await this.#cipher.fingerprint(accessToken)];
+    return Number(await this.#redis.eval(DELETE_IF_FIELD_EQUALS, redisKey, [field, expected])) > 0;
+  }
+
+  /**
+   * Runs `fn` while holding the fleet-wide lock of `key` (`SET NX PX`, renewed while `fn` runs,
+   * released by owner). While another process holds it, takes it in turn once it is free, then
+   * `fn` finds that process's token in the store. After `waitTimeoutMs` runs `fn` without the lock.
+   * Redis errors before `fn` starts are thrown; `fn`'s result and errors are returned unchanged.
+   */
+  async singleFlight<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const lockKey = `${this.#prefix}lock:${key}`;
+    const owner = randomUUID();
+    const giveUpAt = Date.now() + this.#waitTimeoutMs;
+    for (;;) {
+      if (await this.#redis.set(lockKey, owner, this.#lockTtlMs, true))
+        return this.#holding(lockKey, owner, fn);
+      if (Date.now() >= giveUpAt) return fn();
+      // Jittered, so that waiting processes do not ask in lockstep.
+      await sleep(this.#pollIntervalMs * (0.5 + Math.random()));
+    }
+  }
+
+  async #holding<T>(lockKey: string, owner: string, fn: () => Promise<T>): Promise<T> {
+    const lockTtl = String(this.#lockTtlMs);
+    const renewal = setInterval(
+      () => {
+        this.#redis.eval(RENEW_LOCK, lockKey, [owner, lockTtl]).catch(() => undefined);
+      },
+      Math.max(1, Math.floor(this.#lockTtlMs / 3)),
+    );
+    renewal.unref?.();
+    try {
+      return await fn();
+    } finally {
+      clearInterval(renewal);
+      // Not awaited: a lock that cannot be released lapses after lockTtlMs.
+      this.#redis.eval(RELEASE_LOCK, lockKey, [owner]).catch(() => undefined);
+    }
+  }
+
+  #tokenKey(key: string): string {
+    return `${this.#prefix}token:${key}`;
+  }
+
+  async #encode(token: Token, redisKey: string): Promise<string> {
+    const plain: Token = {
+      accessToken: token.accessToken,
+      tokenType: token.tokenType,
+      expiresAt: token.expiresAt,
+      ...(token.scope === undefined ? {} : { scope: token.scope }),
+      raw: token.raw,
+    };
+    const json = JSON.stringify(plain);
+    if (this.#cipher === undefined) return json;
+    const sealed = await this.#cipher.seal(json, redisKey);
+    const value: EncryptedValue = { ...sealed, h: await this.#cipher.fingerprint(token.accessToken) };
+    return JSON.stringify(value);
+  }
+
+  async #decode(value: string, redisKey: string): Promise<Token> {
+    let parsed = parseJson(value);
+    const encrypted = isObject(parsed) && parsed['v'] === 1;
+    if (encrypted !== (this.#cipher !== undefined)) {
+      throw invalidValue(
+        redisKey,
+        encrypted
+          ? 'it is encrypted and no encryptionKey is set'
+          : 'it is not encrypted but encryptionKey is set',
+      );
+    }
+    if (this.#cipher !== undefined) {
+      const sealed = parsed as Partial<EncryptedValue>;
+      if (typeof sealed.iv !== 'string' || typeof sealed.data !== 'string') {
+        throw invalidValue(redisKey, 'it is not a sealed value');
+      }
+      parsed = parseJson(await this.#cipher.open({ v: 1, iv: sealed.iv, data: sealed.data }, redisKey));
+    }
+    if (!isToken(parsed)) throw invalidValue(redisKey, 'it is not a token');
+    return parsed;
+  }
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TokenAuthConfigError(
+      `RedisTokenStore ${name} must be a positive number of ms`,
+      'invalid_option',
+    );
+  }
+  return value;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isToken(value: unknown): value is Token {
+  return (
+    isObject(value) &&
+    typeof value['accessToken'] === 'string' &&
+    typeof value['tokenType'] === 'string' &&
+    (value['expiresAt'] === null || typeof value['expiresAt'] === 'number') &&
+    (value['scope'] === undefined || typeof value['scope'] === 'string') &&
+    isObject(value['raw'])
+  );
+}
+
+function invalidValue(redisKey: string, reason: string): TokenFlightError {
+  return new TokenFlightError(
+    `The value stored under "${redisKey}" is unusable: ${reason}`,
+    'invalid_stored_token',
+  );
+}

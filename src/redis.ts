@@ -1,0 +1,3 @@
+export { RedisTokenStore, type RedisTokenStoreOptions } from './redis-token-store.js';
+export type { RedisClient, IoRedisClient, NodeRedisClient } from './redis-client.js';
+export type { EncryptionKey } from './token-cipher.js';
