@@ -1,3 +1,4 @@
+import type {} from './axios-config.js';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { redactSecrets, TokenRequestError, type TokenErrorResponse } from './errors.js';
 import { MAX_TOKEN_BODY_BYTES, parseTokenResponse } from './parse-token-response.js';
@@ -121,6 +122,8 @@ async function attemptOnce(
       maxContentLength: MAX_TOKEN_BODY_BYTES,
       maxBodyLength: MAX_TOKEN_BODY_BYTES,
       timeout: timeoutMs,
+      // Should the given `http` instance have tokens attached, the token request must not wait for itself.
+      tokenAuth: false,
       ...(signal === undefined ? {} : { signal }),
     });
   } catch (error) {

@@ -212,3 +212,14 @@ it('keeps the access token out of the API error the application receives', async
   });
   expect(lab.stats.apiRequestsLog.at(-1)?.headers.authorization).toMatch(/^Bearer /);
 });
+
+it('never sends the token request through the interceptors, even when given the attached instance as `http`', async () => {
+  const api = axios.create({ baseURL: lab.apiUrl });
+  attachTokenAuth(api, {
+    manager: new TokenManager(),
+    provider: clientCredentials({ tokenUrl: lab.tokenUrl(), clientId, clientSecret, http: api }),
+  });
+  await expect(api.get('/x')).resolves.toMatchObject({ status: 200 });
+  expect(lab.stats.tokenRequests).toBe(1);
+  expect(lab.stats.tokenRequestsLog[0]?.headers.authorization).toMatch(/^Basic /);
+});
