@@ -4,6 +4,7 @@ import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
 export type OriginPolicy = (config: InternalAxiosRequestConfig) => boolean;
 
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+const PAGE_HOST = 'page.invalid';
 
 /**
  * Tokens go to relative URLs, to the origin of the instance's `baseURL` (read at request time) and
@@ -24,21 +25,37 @@ export function createOriginPolicy(instance: AxiosInstance, origins: readonly st
   };
   return (config) => {
     const url = config.url ?? '';
-    const trustedBase = instance.defaults.baseURL;
     const base = config.baseURL;
     const combine =
       base !== undefined && base !== '' && (config.allowAbsoluteUrls === false || !ABSOLUTE_URL.test(url));
-    if (!combine && !ABSOLUTE_URL.test(url)) return true;
-    if (combine && base === trustedBase && !ABSOLUTE_URL.test(base)) return true;
-    const target = originOf(combine ? joinURL(base, url) : url);
+    const fullPath = combine ? joinURL(base, url) : url;
+    if (!ABSOLUTE_URL.test(fullPath)) return staysOnPageOrigin(fullPath);
+    const target = originOf(fullPath);
     if (target === undefined) return false;
+    const trustedBase = instance.defaults.baseURL;
     if (trustedBase !== undefined && target === baseOrigin(trustedBase)) return true;
     return allowed.has(target);
   };
 }
 
+/** Mirrors axios' `combineURLs`. */
 function joinURL(base: string, url: string): string {
-  return url === '' ? base : `${base.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}`;
+  return url === '' ? base : `${base.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+}
+
+/**
+ * Whether a URL axios sends as relative stays on the page's origin. A browser resolves it with the
+ * WHATWG parser, which reads `/\\host`, ` //host` (leading blanks, inner tabs) or `http:host` as
+ * another host, so resolve it the same way against placeholder pages of both schemes.
+ */
+function staysOnPageOrigin(path: string): boolean {
+  return ['http:', 'https:'].every((protocol) => {
+    try {
+      return new URL(path, `${protocol}//${PAGE_HOST}/`).host === PAGE_HOST;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function originOf(url: string): string | undefined {
