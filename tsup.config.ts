@@ -15,6 +15,8 @@ export default defineConfig({
   sourcemap: false,
   target: 'es2022',
   treeshake: true,
+  // Shared chunks for CommonJS too: `require('axios-token-flight/redis')` must see the same error classes.
+  splitting: true,
   // p-memoize is ESM-only: bundle it so that require() of the CJS build works.
   noExternal: ['p-memoize', 'mimic-function'],
   external: ['axios', 'ioredis', 'redis'],

@@ -1,0 +1,240 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startAuthLab, type AuthLab } from '../support/auth-lab.js';
+
+// Builds the package into a temporary directory, packs it with npm, installs the tarball into a
+// fresh project and runs CommonJS, ESM and TypeScript consumers against a loopback token server.
+jest.setTimeout(180_000);
+
+const ROOT = resolve(__dirname, '../..');
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(file: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done) => {
+    execFile(
+      file,
+      args,
+      { cwd, env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function mustRun(
+  file: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<string> {
+  const result = await run(file, args, cwd, env);
+  if (result.code !== 0) {
+    throw new Error(`${file} ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+const CLIENT = { ATF_CLIENT_ID: 'lab-client', ATF_CLIENT_SECRET: 'lab-secret-Ω:%+ /' };
+
+// Every consumer does the same: two concurrent requests and one more, through a loopback token
+// server, then prints what it saw as JSON.
+const CONSUMER_BODY = `
+const api = axios.create({ baseURL: process.env.API_URL });
+const detach = attachTokenAuth(api, {
+  provider: clientCredentials({
+    tokenUrl: process.env.TOKEN_URL,
+    clientId: process.env.ATF_CLIENT_ID,
+    clientSecret: process.env.ATF_CLIENT_SECRET,
+  }),
+});
+const answers = await Promise.all([api.get('/a'), api.get('/b')]);
+const noToken = await api.get('/c', { tokenAuth: false }).catch((error) => error.response);
+detach();
+console.log(JSON.stringify({
+  statuses: answers.map((answer) => answer.status),
+  noTokenStatus: noToken.status,
+  broadcast: typeof BroadcastTokenStore,
+  redis: typeof RedisTokenStore,
+}));
+`;
+
+const TS_CONSUMER = `
+import axios from 'axios';
+import { attachTokenAuth, clientCredentials, TokenRequestError, type Token } from 'axios-token-flight';
+import { BroadcastTokenStore } from 'axios-token-flight/browser';
+import { RedisTokenStore, type RedisTokenStoreOptions } from 'axios-token-flight/redis';
+
+declare const process: { env: Record<string, string> };
+const options: RedisTokenStoreOptions = { prefix: 'x:' };
+const check: Token | undefined = undefined;
+void options;
+void check;
+void TokenRequestError;
+
+async function main(): Promise<void> {
+  ${CONSUMER_BODY}
+}
+void main();
+`;
+
+let lab: AuthLab;
+let work: string;
+let app: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  lab = await startAuthLab();
+  work = await mkdtemp(join(tmpdir(), 'atf-pack-'));
+  const pkg = join(work, 'pkg');
+  app = join(work, 'app');
+  await mkdir(pkg, { recursive: true });
+  await mkdir(app, { recursive: true });
+  // A build of its own, so that the repository's dist/ is neither needed nor touched.
+  await mustRun(
+    process.execPath,
+    [join(ROOT, 'node_modules/tsup/dist/cli-default.js'), '--out-dir', join(pkg, 'dist')],
+    ROOT,
+  );
+  await cp(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+  for (const sub of ['redis', 'browser']) await cp(join(ROOT, sub), join(pkg, sub), { recursive: true });
+  await mustRun('npm', ['pack', '--ignore-scripts', '--pack-destination', work], pkg);
+  const tarball = (await readdir(work)).find((name) => name.endsWith('.tgz'));
+  if (tarball === undefined) throw new Error('npm pack wrote no tarball');
+
+  await writeFile(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+  );
+  await mustRun(
+    'npm',
+    ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', join(work, tarball)],
+    app,
+  );
+  // axios comes from the repository: the consumer must find it as a peer dependency.
+  await symlink(join(ROOT, 'node_modules/axios'), join(app, 'node_modules/axios'), 'dir').catch(
+    () => undefined,
+  );
+  env = { ...CLIENT, TOKEN_URL: lab.tokenUrl(), API_URL: lab.apiUrl };
+}, 180_000);
+
+afterAll(async () => {
+  await lab?.close();
+  if (work !== undefined) await rm(work, { recursive: true, force: true });
+});
+
+beforeEach(() => lab.resetStats());
+
+function expectRequestsMade(output: string): void {
+  expect(JSON.parse(output.trim())).toEqual({
+    statuses: [200, 200],
+    noTokenStatus: 401,
+    broadcast: 'function',
+    redis: 'function',
+  });
+  expect(lab.stats.tokenRequests).toBe(1);
+  expect(lab.stats.apiRequests).toBe(3);
+}
+
+describe('the packed tarball', () => {
+  it('ships the built files and nothing from the source tree', async () => {
+    const files = await readdir(join(app, 'node_modules/axios-token-flight/dist'));
+    for (const entry of ['index', 'redis', 'browser']) {
+      expect(files).toEqual(
+        expect.arrayContaining([`${entry}.js`, `${entry}.cjs`, `${entry}.d.ts`, `${entry}.d.cts`]),
+      );
+    }
+    expect(files).toContain('cli.js');
+    expect(
+      files.some((name) => name.endsWith('.ts') && !name.endsWith('.d.ts') && !name.endsWith('.d.cts')),
+    ).toBe(false);
+  });
+
+  it('works with require() from CommonJS', async () => {
+    const source = `(async () => {
+const axios = require('axios');
+const { attachTokenAuth, clientCredentials } = require('axios-token-flight');
+const { BroadcastTokenStore } = require('axios-token-flight/browser');
+const { RedisTokenStore } = require('axios-token-flight/redis');
+${CONSUMER_BODY}
+})().catch((error) => { console.error(error); process.exitCode = 1; });`;
+    await writeFile(join(app, 'consumer.cjs'), source);
+    expectRequestsMade(await mustRun(process.execPath, ['consumer.cjs'], app, env));
+  });
+
+  it.each([
+    [
+      'CommonJS',
+      'consumer-errors.cjs',
+      "const core = require('axios-token-flight'); const { RedisTokenStore } = require('axios-token-flight/redis');",
+    ],
+    [
+      'ESM',
+      'consumer-errors.mjs',
+      "import * as core from 'axios-token-flight'; import { RedisTokenStore } from 'axios-token-flight/redis';",
+    ],
+  ])('shares one set of error classes between the entry points (%s)', async (_name, file, imports) => {
+    const source = `${imports}
+try { new RedisTokenStore(undefined); } catch (error) { console.log(error instanceof core.TokenFlightError); }`;
+    await writeFile(join(app, file), source);
+    expect((await mustRun(process.execPath, [file], app)).trim()).toBe('true');
+  });
+
+  it('works with import from ESM', async () => {
+    const source = `import axios from 'axios';
+import { attachTokenAuth, clientCredentials } from 'axios-token-flight';
+import { BroadcastTokenStore } from 'axios-token-flight/browser';
+import { RedisTokenStore } from 'axios-token-flight/redis';
+${CONSUMER_BODY}`;
+    await writeFile(join(app, 'consumer.mjs'), source);
+    expectRequestsMade(await mustRun(process.execPath, ['consumer.mjs'], app, env));
+  });
+
+  it.each([
+    ['node16', { module: 'node16', moduleResolution: 'node16' }],
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
+  ])('type-checks and runs a TypeScript consumer with moduleResolution %s', async (name, resolution) => {
+    const dir = join(app, `ts-${name}`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'consumer.ts'), TS_CONSUMER);
+    const tsconfig = {
+      compilerOptions: {
+        ...resolution,
+        target: 'es2022',
+        lib: ['es2022', 'dom'],
+        types: [],
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        skipLibCheck: false,
+        outDir: 'out',
+      },
+      files: ['consumer.ts'],
+    };
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+    await mustRun(process.execPath, [TSC, '-p', 'tsconfig.json'], dir);
+    expectRequestsMade(await mustRun(process.execPath, [join(dir, 'out/consumer.js')], dir, env));
+  });
+
+  it('installs a working axios-token-flight bin', async () => {
+    const bin = join(app, 'node_modules/.bin/axios-token-flight');
+    const output = await mustRun(
+      bin,
+      ['token', '--preset', 'client-credentials', '--token-url', lab.tokenUrl(), '--json'],
+      app,
+      CLIENT,
+    );
+    expect(JSON.parse(output)).toMatchObject({ tokenType: 'Bearer', redacted: true });
+    expect(lab.stats.tokenRequests).toBe(1);
+    const refused = await run(bin, ['token', '--preset', 'client-credentials', '--client-secret', 'x'], app);
+    expect(refused.code).toBe(2);
+  });
+});
