@@ -8,7 +8,10 @@ export interface RefreshSchedule {
 
 export interface RefreshPolicy {
   readonly refreshSkewMs: number;
-  /** Fixed minimum validity, or undefined for the default (10 % of the lifetime, at least 1 s). */
+  /**
+   * Fixed minimum validity, or undefined for the default: 10 % of the lifetime, at least 1 s, at most
+   * half the refresh window.
+   */
   readonly minValidityMs: number | undefined;
 }
 
@@ -16,12 +19,18 @@ export interface RefreshPolicy {
  * `refreshAt = expiresAt − min(refreshSkewMs, lifetime / 2)`: the half-lifetime cap keeps 5-second
  * tokens useful under the 60-second default skew. `waitAt = expiresAt − minValidity`, where
  * minValidity never exceeds a quarter of the lifetime, so even one-second tokens serve requests.
+ * The default minValidity also stays inside the refresh window (at most half of it): 10 % of an hour
+ * would otherwise make requests wait 6 minutes before expiry, with no background refresh first.
  */
 export function refreshSchedule(expiresAt: number, issuedAt: number, policy: RefreshPolicy): RefreshSchedule {
   const lifetime = Math.max(0, expiresAt - issuedAt);
-  const minValidity = Math.min(policy.minValidityMs ?? Math.max(lifetime / 10, 1000), lifetime / 4);
+  const window = Math.min(policy.refreshSkewMs, lifetime / 2);
+  const minValidity = Math.min(
+    policy.minValidityMs ?? Math.min(Math.max(lifetime / 10, 1000), window / 2),
+    lifetime / 4,
+  );
   const waitAt = expiresAt - minValidity;
-  const refreshAt = Math.min(expiresAt - Math.min(policy.refreshSkewMs, lifetime / 2), waitAt);
+  const refreshAt = Math.min(expiresAt - window, waitAt);
   return { refreshAt, waitAt };
 }
 
