@@ -1,0 +1,94 @@
+import { getEventListeners } from 'node:events';
+import { MAX_TIMER_DELAY_MS, sleep } from '../src/timers.js';
+
+/** Whether `promise` has settled after the pending microtasks ran. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+  return done;
+}
+
+describe('sleep', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  it('resolves after the delay', async () => {
+    jest.useFakeTimers();
+    const slept = sleep(1_000);
+    jest.advanceTimersByTime(999);
+    expect(await settled(slept)).toBe(false);
+    jest.advanceTimersByTime(1);
+    await expect(slept).resolves.toBeUndefined();
+  });
+
+  it('clamps delays above 2^31−1 ms instead of firing at once', async () => {
+    expect(MAX_TIMER_DELAY_MS).toBe(2 ** 31 - 1);
+    jest.useFakeTimers();
+    const slept = sleep(30 * 86_400_000);
+    jest.advanceTimersByTime(1_000);
+    expect(await settled(slept)).toBe(false);
+    jest.advanceTimersByTime(MAX_TIMER_DELAY_MS - 1_001);
+    expect(await settled(slept)).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(await settled(slept)).toBe(true);
+  });
+
+  it.each([
+    [2 ** 31, MAX_TIMER_DELAY_MS],
+    [Number.POSITIVE_INFINITY, MAX_TIMER_DELAY_MS],
+    [-5, 0],
+    [250, 250],
+  ])('passes %p ms to setTimeout as %p', async (ms, expected) => {
+    const spy = jest.spyOn(globalThis, 'setTimeout');
+    const controller = new AbortController();
+    const slept = sleep(ms, controller.signal);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(spy.mock.calls[0]?.[1]).toBe(expected);
+    controller.abort();
+    await slept.catch(() => undefined);
+  });
+
+  it('never keeps the process alive', async () => {
+    const spy = jest.spyOn(globalThis, 'setTimeout');
+    const controller = new AbortController();
+    const slept = sleep(60_000, controller.signal);
+    const timer = spy.mock.results[0]?.value as NodeJS.Timeout;
+    expect(timer.hasRef()).toBe(false);
+    controller.abort();
+    await slept.catch(() => undefined);
+  });
+
+  it('rejects with the reason on abort and clears its timer', async () => {
+    jest.useFakeTimers();
+    const controller = new AbortController();
+    const slept = sleep(60_000, controller.signal);
+    expect(jest.getTimerCount()).toBe(1);
+    const reason = new Error('stop');
+    controller.abort(reason);
+    await expect(slept).rejects.toBe(reason);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('rejects at once for an already aborted signal, without a timer', async () => {
+    jest.useFakeTimers();
+    const reason = new Error('already');
+    await expect(sleep(10, AbortSignal.abort(reason))).rejects.toBe(reason);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('removes its abort listener once it resolves', async () => {
+    jest.useFakeTimers();
+    const controller = new AbortController();
+    const slept = sleep(10, controller.signal);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    jest.advanceTimersByTime(10);
+    await slept;
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+});
