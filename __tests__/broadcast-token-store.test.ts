@@ -1,0 +1,202 @@
+import { BroadcastTokenStore, type LockManagerLike } from '../src/broadcast-token-store.js';
+import { TokenManager } from '../src/token-manager.js';
+import type { Token, TokenProvider } from '../src/token.js';
+
+/** A minimal `navigator.locks`: one FIFO queue per name, shared by every "tab" given it. */
+class FakeLocks implements LockManagerLike {
+  readonly #tails = new Map<string, Promise<void>>();
+  granted = 0;
+
+  request<T>(name: string, options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T> {
+    const previous = this.#tails.get(name) ?? Promise.resolve();
+    let release!: () => void;
+    this.#tails.set(name, new Promise<void>((resolve) => (release = resolve)));
+    return new Promise<T>((resolve, reject) => {
+      let abandoned = false;
+      const signal = options.signal;
+      signal?.addEventListener('abort', () => {
+        abandoned = true;
+        reject(signal.reason);
+      });
+      void previous.then(async () => {
+        if (abandoned) return release();
+        this.granted += 1;
+        try {
+          resolve(await callback());
+        } catch (error) {
+          reject(error);
+        } finally {
+          release();
+        }
+      });
+    });
+  }
+}
+
+/** A lock that is never granted. */
+const stuckLocks: LockManagerLike = {
+  request: (_name, options) =>
+    new Promise((_resolve, reject) =>
+      options.signal?.addEventListener('abort', () => reject(options.signal?.reason)),
+    ),
+};
+
+let channel = 0;
+let stores: BroadcastTokenStore[] = [];
+
+function tab(options: ConstructorParameters<typeof BroadcastTokenStore>[0] = {}): BroadcastTokenStore {
+  const store = new BroadcastTokenStore({ channel: `test-${channel}`, askTimeoutMs: 100, ...options });
+  stores.push(store);
+  return store;
+}
+
+beforeEach(() => {
+  channel += 1;
+});
+
+afterEach(() => {
+  for (const store of stores) store.close();
+  stores = [];
+});
+
+const delivered = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
+
+function token(accessToken: string, lifetimeMs = 60_000): Token {
+  return { accessToken, tokenType: 'Bearer', expiresAt: Date.now() + lifetimeMs, raw: {} };
+}
+
+function countingProvider(key = 'p', delayMs = 20): TokenProvider & { fetches: number } {
+  const provider = {
+    key,
+    fetches: 0,
+    async fetchToken(): Promise<Token> {
+      provider.fetches += 1;
+      const n = provider.fetches;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return token(`token-${n}`);
+    },
+  };
+  return provider;
+}
+
+describe('BroadcastTokenStore', () => {
+  it('hands a stored token to the other tabs, and honours the ttl', async () => {
+    const [a, b] = [tab({ locks: undefined }), tab({ locks: undefined })];
+    a.set('k', token('one'), 60_000);
+    expect(a.get('k')?.accessToken).toBe('one');
+    await delivered();
+    expect(b.get('k')?.accessToken).toBe('one');
+    a.set('short', token('gone'), 0);
+    expect(a.get('short')).toBeUndefined();
+  });
+
+  it('broadcasts delete as a compare-and-delete, and a deleted token never comes back', async () => {
+    const [a, b] = [tab({ locks: undefined }), tab({ locks: undefined })];
+    a.set('k', token('one'), 60_000);
+    await delivered();
+    expect(a.delete('k', 'other')).toBe(false);
+    await delivered();
+    expect(b.get('k')?.accessToken).toBe('one');
+    expect(a.delete('k', 'one')).toBe(true);
+    await delivered();
+    expect(b.get('k')).toBeUndefined();
+    // A late broadcast of the deleted token (another tab that had not heard yet) is ignored.
+    b.set('k', token('one'), 60_000);
+    await delivered();
+    expect(a.get('k')).toBeUndefined();
+  });
+
+  it('does not adopt an expired token from another tab', async () => {
+    const [a, b] = [tab({ locks: undefined }), tab({ locks: undefined })];
+    a.set('k', { ...token('old'), expiresAt: Date.now() + 30 }, 30);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(b.get('k')).toBeUndefined();
+  });
+
+  it('N cold tabs fetch one token', async () => {
+    const locks = new FakeLocks();
+    const provider = countingProvider();
+    const managers = Array.from({ length: 5 }, () => new TokenManager({ store: tab({ locks }) }));
+    await delivered();
+    const tokens = await Promise.all(managers.map((manager) => manager.getToken(provider)));
+    expect(provider.fetches).toBe(1);
+    expect(new Set(tokens.map((t) => t.accessToken))).toEqual(new Set(['token-1']));
+  });
+
+  it('a tab opened later gets the token from the others instead of fetching', async () => {
+    const locks = new FakeLocks();
+    const provider = countingProvider();
+    const first = new TokenManager({ store: tab({ locks }) });
+    await first.getToken(provider);
+    // Opened now: it has missed every broadcast, and asks at once (before the others said hello).
+    const later = new TokenManager({ store: tab({ locks }) });
+    await expect(later.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-1' });
+    expect(provider.fetches).toBe(1);
+  });
+
+  it('a 401 seen by every tab causes one refresh, shared by all', async () => {
+    const locks = new FakeLocks();
+    const provider = countingProvider();
+    const managers = Array.from({ length: 4 }, () => new TokenManager({ store: tab({ locks }) }));
+    await delivered();
+    await Promise.all(managers.map((manager) => manager.getToken(provider)));
+    expect(provider.fetches).toBe(1);
+    const renewed = await Promise.all(
+      managers.map(async (manager) => {
+        await manager.invalidate('p', 'token-1');
+        return manager.getToken(provider);
+      }),
+    );
+    expect(provider.fetches).toBe(2);
+    expect(renewed.map((t) => t.accessToken)).toEqual(['token-2', 'token-2', 'token-2', 'token-2']);
+  });
+
+  it('without navigator.locks every tab fetches its own token', async () => {
+    const provider = countingProvider();
+    const managers = [
+      new TokenManager({ store: tab({ locks: undefined }) }),
+      new TokenManager({ store: tab({ locks: undefined }) }),
+    ];
+    await delivered();
+    await Promise.all(managers.map((manager) => manager.getToken(provider)));
+    expect(provider.fetches).toBe(2);
+  });
+
+  it('gives up waiting for the lock after lockTimeoutMs, before running fn', async () => {
+    const store = tab({ locks: stuckLocks, lockTimeoutMs: 30 });
+    const fn = jest.fn(async () => 'ran');
+    await expect(store.singleFlight('k', fn)).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(fn).not.toHaveBeenCalled();
+    // The manager treats that as a store failure and fetches in this tab.
+    const events: string[] = [];
+    const provider = countingProvider();
+    const manager = new TokenManager({ store, onEvent: (event) => events.push(event.type) });
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-1' });
+    expect(events).toContain('store_error');
+  });
+
+  it('returns fn results and errors unchanged', async () => {
+    const store = tab({ locks: new FakeLocks() });
+    await expect(store.singleFlight('k', async () => 42)).resolves.toBe(42);
+    const failure = new Error('boom');
+    await expect(
+      store.singleFlight('k', async () => {
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+  });
+
+  it('defaults to navigator.locks when present', async () => {
+    const locks = new FakeLocks();
+    const original = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable: true });
+    try {
+      const store = tab();
+      await store.singleFlight('k', async () => undefined);
+      expect(locks.granted).toBe(1);
+    } finally {
+      if (original === undefined) delete (globalThis as { navigator?: unknown }).navigator;
+      else Object.defineProperty(globalThis, 'navigator', original);
+    }
+  });
+});
