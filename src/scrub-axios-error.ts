@@ -14,8 +14,20 @@ export function scrubAxiosError(error: Partial<AxiosError>, header: string, stat
   if (error.response !== undefined) hide(error.response, 'request');
 }
 
+/**
+ * Makes `property` a non-enumerable accessor: `util.inspect` with `showHidden` would print a hidden
+ * data property in full, but shows an accessor only as `[Getter/Setter]`.
+ */
 function hide(target: object, property: string): void {
   const descriptor = Object.getOwnPropertyDescriptor(target, property);
-  if (descriptor === undefined || descriptor.enumerable !== true || descriptor.configurable === false) return;
-  Object.defineProperty(target, property, { ...descriptor, enumerable: false });
+  if (descriptor === undefined || descriptor.configurable === false || !('value' in descriptor)) return;
+  let value: unknown = descriptor.value;
+  Object.defineProperty(target, property, {
+    get: () => value,
+    set: (next: unknown) => {
+      value = next;
+    },
+    enumerable: false,
+    configurable: true,
+  });
 }
