@@ -1,6 +1,7 @@
 import { BroadcastTokenStore, type LockManagerLike } from '../src/broadcast-token-store.js';
 import { TokenManager } from '../src/token-manager.js';
 import type { Token, TokenProvider } from '../src/token.js';
+import { describeTokenStoreConformance } from './support/token-store-conformance.js';
 
 /** A minimal `navigator.locks`: one FIFO queue per name, shared by every "tab" given it. */
 class FakeLocks implements LockManagerLike {
@@ -199,4 +200,8 @@ describe('BroadcastTokenStore', () => {
       else Object.defineProperty(globalThis, 'navigator', original);
     }
   });
+});
+
+describeTokenStoreConformance('BroadcastTokenStore', () => tab({ locks: new FakeLocks() }), {
+  singleFlight: true,
 });

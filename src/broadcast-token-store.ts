@@ -16,7 +16,10 @@ export interface BroadcastTokenStoreOptions {
    * failure, reported as `store_error`). Default 30 000.
    */
   lockTimeoutMs?: number;
-  /** Longest wait for the other tabs' answer before fetching, ms. Default 200. */
+  /**
+   * Longest wait for the other tabs' answer before fetching, ms. A tab that just opened cannot know yet
+   * whether others exist, so its first fetch waits this long. Default 100.
+   */
   askTimeoutMs?: number;
   /** The lock manager. Default `navigator.locks`; without one every tab fetches its own token. */
   locks?: LockManagerLike | undefined;
@@ -75,7 +78,7 @@ export class BroadcastTokenStore implements TokenStore {
     this.#name = options.channel ?? 'axios-token-flight';
     this.#locks = 'locks' in options ? options.locks : defaultLocks();
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
-    this.#askTimeoutMs = options.askTimeoutMs ?? 200;
+    this.#askTimeoutMs = options.askTimeoutMs ?? 100;
     this.#now = options.now ?? Date.now;
     this.#helloUntil = this.#now() + this.#askTimeoutMs;
     this.#channel = new BroadcastChannel(this.#name);
