@@ -28,7 +28,7 @@ export class TokenAuthConfigError extends TokenFlightError {
 
 export interface TokenRequestErrorOptions {
   providerKey: string;
-  /** The token URL; its query string and user info are never kept. */
+  /** The token URL; its query string and user info are never kept, secrets in its path are redacted. */
   endpoint?: string | undefined;
   status?: number | undefined;
   code?: string | undefined;
@@ -58,7 +58,8 @@ export class TokenRequestError extends TokenFlightError {
 
   constructor(options: TokenRequestErrorOptions) {
     const secrets = options.secrets ?? [];
-    const endpoint = options.endpoint === undefined ? undefined : safeEndpoint(options.endpoint);
+    const endpoint =
+      options.endpoint === undefined ? undefined : redactSecrets(safeEndpoint(options.endpoint), secrets);
     const description =
       options.description === undefined ? undefined : redactSecrets(options.description, secrets);
     const code = options.code === undefined ? undefined : redactSecrets(options.code, secrets);
@@ -118,12 +119,20 @@ export function safeEndpoint(url: string): string {
   }
 }
 
-/** Replaces every occurrence of a secret (and its URL- and form-encoded forms) by `[REDACTED]`. */
+/**
+ * Replaces every occurrence of a secret (and its URL-, form- and JSON-encoded forms) by `[REDACTED]`.
+ */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let result = text;
   for (const secret of secrets) {
     if (secret.length < 4) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret), formEncode(secret)])) {
+    const forms = [
+      secret,
+      encodeURIComponent(secret),
+      formEncode(secret),
+      JSON.stringify(secret).slice(1, -1),
+    ];
+    for (const form of new Set(forms)) {
       result = result.split(form).join(REDACTED);
     }
   }
@@ -144,6 +153,7 @@ function sanitizeCause(cause: unknown, secrets: readonly string[]): Error {
   const message = typeof source?.message === 'string' ? source.message : String(cause);
   const safe = new Error(redactSecrets(message, secrets));
   if (typeof source?.name === 'string' && source.name !== 'AxiosError') safe.name = source.name;
-  if (typeof source?.code === 'string') Object.defineProperty(safe, 'code', { value: source.code, enumerable: true });
+  if (typeof source?.code === 'string')
+    Object.defineProperty(safe, 'code', { value: source.code, enumerable: true });
   return safe;
 }
