@@ -90,7 +90,7 @@ describe('createTokenCipher', () => {
     ['text that is not base64', 'not base64 at all!'],
     ['a number', 42 as unknown as string],
   ])('refuses a key of %s', (_, key) => {
-    expect(() => createTokenCipher(key)).toThrow(expect.objectContaining({ code: 'invalid_option' }));
+    expect(() => createTokenCipher(key)).toThrow(expect.objectContaining({ code: 'invalid_options' }));
   });
 
   it('opens what Node encrypted the same way (the format is plain AES-256-GCM)', async () => {

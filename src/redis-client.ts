@@ -113,7 +113,7 @@ function sender(client: RedisClient): Sender {
   }
   throw new TokenAuthConfigError(
     'RedisTokenStore needs an ioredis (v5+) or node-redis (v4+) client instance',
-    'invalid_option',
+    'invalid_options',
   );
 }
 

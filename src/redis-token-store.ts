@@ -71,7 +71,7 @@ export class RedisTokenStore implements TokenStore {
   constructor(client: RedisClient, options: RedisTokenStoreOptions = {}) {
     this.#prefix = options.prefix ?? 'axios-token-flight:';
     if (typeof this.#prefix !== 'string') {
-      throw new TokenAuthConfigError('RedisTokenStore prefix must be a string', 'invalid_option');
+      throw new TokenAuthConfigError('RedisTokenStore prefix must be a string', 'invalid_options');
     }
     this.#lockTtlMs = positive('lockTtlMs', options.lockTtlMs, 10_000);
     this.#waitTimeoutMs = positive('waitTimeoutMs', options.waitTimeoutMs, 15_000);
@@ -189,7 +189,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new TokenAuthConfigError(
       `RedisTokenStore ${name} must be a positive number of ms`,
-      'invalid_option',
+      'invalid_options',
     );
   }
   return value;

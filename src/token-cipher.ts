@@ -93,7 +93,7 @@ function keyBytes(key: EncryptionKey): Uint8Array<ArrayBuffer> {
   if (bytes?.length !== KEY_BYTES) {
     throw new TokenAuthConfigError(
       `encryptionKey must be ${KEY_BYTES} bytes (a Uint8Array, or their base64 encoding)`,
-      'invalid_option',
+      'invalid_options',
     );
   }
   // A private copy: later changes to the caller's array do not change the key.
