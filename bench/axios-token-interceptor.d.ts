@@ -12,7 +12,9 @@ declare module 'axios-token-interceptor' {
     headerFormatter?: (token: T) => string;
   }
   interface TokenInterceptor {
-    <T>(options: TokenInterceptorOptions<T>): (config: InternalAxiosRequestConfig) => Promise<InternalAxiosRequestConfig>;
+    <T>(
+      options: TokenInterceptorOptions<T>,
+    ): (config: InternalAxiosRequestConfig) => Promise<InternalAxiosRequestConfig>;
     tokenCache<T>(
       getToken: () => Promise<T>,
       options: { maxAge?: number; getMaxAge?: (token: T) => number },

@@ -20,3 +20,8 @@ export function bytes(value: number): string {
   if (Math.abs(value) >= 1024) return `${(value / 1024).toFixed(1)} KiB`;
   return `${Math.round(value)} B`;
 }
+
+/** `median (p10–p90)`, for samples with many rounds where min and max are outliers. */
+export function band(summary: Summary, digits = 2): string {
+  return `${num(summary.median, digits)} (${num(summary.p10, digits)}–${num(summary.p90, digits)})`;
+}

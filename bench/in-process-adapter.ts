@@ -90,7 +90,11 @@ export function createLab(options: LabOptions = {}): Lab {
           return;
         }
         const accessToken = issue(resolved.tokenLifetimeS * 1000);
-        const payload = { access_token: accessToken, token_type: 'Bearer', expires_in: resolved.tokenLifetimeS };
+        const payload = {
+          access_token: accessToken,
+          token_type: 'Bearer',
+          expires_in: resolved.tokenLifetimeS,
+        };
         settle(config, 200, JSON.stringify(payload), resolve, reject);
       };
       if (resolved.tokenDelayMs > 0) setTimeout(respond, resolved.tokenDelayMs);

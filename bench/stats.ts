@@ -3,6 +3,8 @@ export interface Summary {
   readonly n: number;
   readonly median: number;
   readonly p99: number;
+  readonly p10: number;
+  readonly p90: number;
   readonly min: number;
   readonly max: number;
 }
@@ -20,6 +22,8 @@ export function summarize(values: ArrayLike<number>): Summary {
     n: sorted.length,
     median: quantile(sorted, 0.5),
     p99: quantile(sorted, 0.99),
+    p10: quantile(sorted, 0.1),
+    p90: quantile(sorted, 0.9),
     min: sorted.length === 0 ? Number.NaN : sorted[0]!,
     max: sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1]!,
   };

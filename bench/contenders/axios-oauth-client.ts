@@ -24,7 +24,12 @@ export const axiosOauthClient: Contender = {
   create(lab) {
     const tokenHttp = axios.create({ adapter: lab.adapter });
     const http = axios.create({ baseURL: lab.baseURL, adapter: lab.adapter });
-    const grant = clientCredentials(tokenHttp, lab.tokenUrl, CLIENT_ID, CLIENT_SECRET) as () => Promise<TokenBody>;
+    const grant = clientCredentials(
+      tokenHttp,
+      lab.tokenUrl,
+      CLIENT_ID,
+      CLIENT_SECRET,
+    ) as () => Promise<TokenBody>;
     const cache = tokenInterceptor.tokenCache(() => grant(), {
       getMaxAge: (body: TokenBody) => body.expires_in * 1000,
     });

@@ -26,7 +26,10 @@ export const naiveInterceptor: Contender = {
           client_id: CLIENT_ID,
           client_secret: CLIENT_SECRET,
         });
-        const { data } = await tokenHttp.post<{ access_token: string; expires_in: number }>(lab.tokenUrl, form);
+        const { data } = await tokenHttp.post<{ access_token: string; expires_in: number }>(
+          lab.tokenUrl,
+          form,
+        );
         token = data.access_token;
         expiresAt = Date.now() + data.expires_in * 1000;
       }

@@ -1,4 +1,4 @@
-import { num, spread } from '../format.js';
+import { band, num } from '../format.js';
 import { createLab } from '../in-process-adapter.js';
 import { Sample, collectGarbage, rotate, summarize } from '../stats.js';
 import type { Scenario } from './scenario.js';
@@ -18,7 +18,7 @@ export const hotPath: Scenario = {
   async run({ quick, contenders, log }) {
     // Short batches, many rounds: each round's ratio compares contenders within a few milliseconds,
     // so load from other processes hits them alike.
-    const rounds = quick ? 150 : 500;
+    const rounds = quick ? 120 : 500;
     const batch = 200;
     const warmup = 5000;
     const clients = contenders.map((contender) => ({
@@ -65,38 +65,41 @@ export const hotPath: Scenario = {
     }));
     const ours = results.find((result) => result.contender === 'axios-token-flight');
     const best = Math.max(...results.slice(1).map((result) => result.ratioToRaw.median));
-    const checks = ours === undefined ? [] : [
-      {
-        name: 'hot path: ratio to raw axios ≥ 0.90',
-        ok: ours.ratioToRaw.median >= HOT_PATH_GATE,
-        detail: `median ratio ${ours.ratioToRaw.median.toFixed(3)}`,
-        gate: true,
-      },
-      {
-        name: 'hot path: ratio to raw axios ≥ 0.97 (target)',
-        ok: ours.ratioToRaw.median >= HOT_PATH_TARGET,
-        detail: `median ratio ${ours.ratioToRaw.median.toFixed(3)}`,
-        gate: false,
-      },
-      {
-        name: 'hot path: not slower than any contender (target)',
-        ok: ours.ratioToRaw.median >= best - 0.01,
-        detail: `ours ${ours.ratioToRaw.median.toFixed(3)}, best ${best.toFixed(3)}`,
-        gate: false,
-      },
-    ];
+    const checks =
+      ours === undefined
+        ? []
+        : [
+            {
+              name: 'hot path: ratio to raw axios ≥ 0.90',
+              ok: ours.ratioToRaw.median >= HOT_PATH_GATE,
+              detail: `median ratio ${ours.ratioToRaw.median.toFixed(3)}`,
+              gate: true,
+            },
+            {
+              name: 'hot path: ratio to raw axios ≥ 0.97 (target)',
+              ok: ours.ratioToRaw.median >= HOT_PATH_TARGET,
+              detail: `median ratio ${ours.ratioToRaw.median.toFixed(3)}`,
+              gate: false,
+            },
+            {
+              name: 'hot path: not slower than any contender (target)',
+              ok: ours.ratioToRaw.median >= best - 0.01,
+              detail: `ours ${ours.ratioToRaw.median.toFixed(3)}, best ${best.toFixed(3)}`,
+              gate: false,
+            },
+          ];
     return {
       id: 'hot-path',
       title: '1. Hot path (token cached)',
       method:
         `${rounds} rounds × ${num(batch)} sequential requests per contender, interleaved in a rotated order; ` +
-        'the ratio is taken within each round. Median (min–max over rounds); latency p50 / p99 over every request.',
+        'the ratio is taken within each round. Ratio: median (p10–p90 over rounds); latency p50 / p99 over every request.',
       table: [
         ['contender', 'req/s', 'ratio to raw axios', 'p50 µs', 'p99 µs'],
         ...results.map((result) => [
           result.name,
           num(result.requestsPerSecond.median),
-          spread(result.ratioToRaw, 3),
+          band(result.ratioToRaw, 3),
           num(result.latencyUs.median, 1),
           num(result.latencyUs.p99, 1),
         ]),
