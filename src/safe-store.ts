@@ -53,26 +53,47 @@ export class SafeStore {
     }
   }
 
-  /** Runs `fn` under the store's lock; if the store fails before `fn` starts, runs it here. */
+  /**
+   * Runs `fn` under the store's lock; if the store fails before `fn` starts, runs it here. Once `fn`
+   * has started, its own result or error wins over a store failure around it (a lock that cannot be
+   * released, a store timeout while `fn` still runs): `fn` never runs twice.
+   */
   async singleFlight<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const singleFlight = this.#store.singleFlight;
     if (singleFlight === undefined) return fn();
-    let started = false;
+    let running: Promise<T> | undefined;
+    const once = (): Promise<T> => {
+      if (running === undefined) {
+        try {
+          running = fn();
+        } catch (error) {
+          running = Promise.reject(error);
+        }
+      }
+      return running;
+    };
     try {
       const result = await singleFlight.call<TokenStore, [string, () => Promise<T>], Promise<T>>(
         this.#store,
         key,
-        () => {
-          started = true;
-          return fn();
-        },
+        once,
       );
       this.#succeeded(key);
       return result;
     } catch (error) {
-      if (started) throw error;
+      if (running === undefined) {
+        this.#failed(key, 'singleFlight', error);
+        return fn();
+      }
+      let value: T;
+      try {
+        value = await running;
+      } catch (fnError) {
+        if (fnError !== error) this.#failed(key, 'singleFlight', error);
+        throw fnError;
+      }
       this.#failed(key, 'singleFlight', error);
-      return fn();
+      return value;
     }
   }
 
