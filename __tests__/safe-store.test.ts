@@ -141,7 +141,7 @@ describe('SafeStore: singleFlight', () => {
       },
     ]) {
       runs = 0;
-      const { safe, events } = flakyStore({ singleFlight: fail as TokenStore['singleFlight'] });
+      const { safe, events } = flakyStore({ singleFlight: fail as NonNullable<TokenStore['singleFlight']> });
       await expect(safe.singleFlight('k', fn)).resolves.toBe('local');
       expect(runs).toBe(1);
       expect(types(events)).toEqual(['store_error:singleFlight']);
