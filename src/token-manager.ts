@@ -14,8 +14,8 @@ export interface TokenManagerOptions {
   refreshSkewMs?: number;
   /**
    * Inside the refresh window, requests keep using the cached token (while one background refresh
-   * runs) as long as more than this is left. Default: 10 % of the lifetime, at least 1 000, at most a
-   * quarter of the lifetime.
+   * runs) as long as more than this is left. Default: 10 % of the lifetime, at least 1 000, at most
+   * half the refresh window; any value is capped at a quarter of the lifetime.
    */
   minValidityMs?: number;
   /** Lifetime of a token whose response states no expiry (and is no JWT with `exp`). Default 300 000. */
