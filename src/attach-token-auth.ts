@@ -3,6 +3,7 @@ import type {} from './axios-config.js';
 import { defaultTokenManager } from './default-token-manager.js';
 import { TokenAuthConfigError } from './errors.js';
 import { createOriginPolicy } from './origin-policy.js';
+import { randomUUID } from './random-uuid.js';
 import { RequestTokenState } from './request-token-state.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
 import type { Token, TokenProvider } from './token.js';
@@ -95,6 +96,7 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     }
     const chosen = perRequest?.provider ?? select(config);
     if (chosen === undefined) return config;
+    if (perRequest?.state === undefined) pinMultipartBoundary(config);
     const cached = manager.peekToken(chosen);
     if (cached !== undefined) return attach(config, chosen.key, cached);
     const signal = config.signal as AbortSignal | undefined;
@@ -140,6 +142,18 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
 
 function constant(provider: TokenProvider): ProviderSelector {
   return () => provider;
+}
+
+/**
+ * axios draws a new multipart boundary each time it sends a `FormData` (in Node), so a replay would
+ * not be byte-identical; a boundary named in `Content-Type` is reused. Browsers set their own.
+ */
+function pinMultipartBoundary(config: InternalAxiosRequestConfig): void {
+  if (typeof FormData === 'undefined' || !(config.data instanceof FormData)) return;
+  const contentType = config.headers.getContentType();
+  if (typeof contentType === 'string' && /boundary=/i.test(contentType)) return;
+  const boundary = `axios-token-flight-${randomUUID().replaceAll('-', '')}`;
+  config.headers.setContentType(`multipart/form-data; boundary=${boundary}`);
 }
 
 /** A body that is a stream was consumed by the first attempt and cannot be sent again. */

@@ -167,7 +167,12 @@ function readExpiry(
     } else if (expiresIn <= 0) {
       return receivedAt;
     } else {
-      return Math.floor(receivedAt + Math.min(expiresIn * SECOND, maxTtlMs));
+      const fromLifetime = Math.floor(receivedAt + Math.min(expiresIn * SECOND, maxTtlMs));
+      // Servers that truncate a JWT's `exp` to whole seconds but answer the full lifetime (oidc-provider
+      // does) expire the token up to a second before `expires_in` says: the earlier bound wins.
+      const jwtExpiry = readJwtExpiry(accessToken);
+      const fromJwt = jwtExpiry === null ? null : absolute(jwtExpiry);
+      return fromJwt !== null && fromJwt > receivedAt && fromJwt < fromLifetime ? fromJwt : fromLifetime;
     }
   }
   const jwtExpiry = readJwtExpiry(accessToken);

@@ -106,6 +106,9 @@ async function attemptOnce(
   now: () => number,
 ): Promise<Attempt> {
   let response: AxiosResponse<unknown>;
+  // Lifetimes count from when the request left: an answer that waited in a busy event loop must not
+  // make a token look longer-lived here than it is at the server.
+  const sentAt = now();
   try {
     response = await http.request<unknown>({
       url,
@@ -129,23 +132,23 @@ async function attemptOnce(
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     if (axios.isAxiosError(error) && error.response !== undefined) {
-      return fromResponse(error.response, request, now());
+      return fromResponse(error.response, request, sentAt);
     }
     return fromTransportError(error, request, timeoutMs);
   }
-  return fromResponse(response, request, now());
+  return fromResponse(response, request, sentAt);
 }
 
 function fromResponse(
   response: AxiosResponse<unknown>,
   request: TokenHttpRequest,
-  receivedAt: number,
+  sentAt: number,
 ): Attempt {
   const contentType = headerOf(response.headers, 'content-type');
   if (response.status >= 200 && response.status < 300) {
     return {
       token: parseTokenResponse(response.data, {
-        receivedAt,
+        receivedAt: sentAt,
         status: response.status,
         serverDate: headerOf(response.headers, 'date'),
         providerKey: request.providerKey,
@@ -170,7 +173,7 @@ function fromResponse(
     error,
     retryable,
     retryAfterMs: retryable
-      ? parseRetryAfter(headerOf(response.headers, 'retry-after'), receivedAt)
+      ? parseRetryAfter(headerOf(response.headers, 'retry-after'), sentAt)
       : undefined,
   };
 }
