@@ -54,7 +54,7 @@ export function createHttpTokenProvider(
       http ??= createTokenHttp(options.http);
       return requestToken(
         { ...build(), providerKey: key, http, timeoutMs, allowInsecureHttp, retry },
-        { signal: context.signal },
+        { signal: context.signal, background: context.background },
       );
     },
   };

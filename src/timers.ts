@@ -1,8 +1,12 @@
 /** Largest delay `setTimeout` accepts; longer ones fire at once. */
 export const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
-/** Resolves after `ms` (clamped to 0..2^31−1) on a timer that never keeps a Node process alive. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves after `ms` (clamped to 0..2^31−1). The timer does not keep a Node process alive unless
+ * `keepAlive` is set: a back-off between attempts of a token request a caller awaits is part of that
+ * request, like its socket, and a one-shot script must not exit in the middle of it.
+ */
+export function sleep(ms: number, signal?: AbortSignal, keepAlive = false): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
@@ -19,7 +23,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       },
       Math.min(Math.max(0, ms), MAX_TIMER_DELAY_MS),
     );
-    (timer as { unref?: () => void }).unref?.();
+    if (!keepAlive) (timer as { unref?: () => void }).unref?.();
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

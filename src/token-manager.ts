@@ -222,7 +222,7 @@ export class TokenManager {
     const sentAt = this.#now();
     let fetched: Token;
     try {
-      fetched = validateToken(await provider.fetchToken({ signal: this.#lifetime.signal }), key);
+      fetched = validateToken(await provider.fetchToken({ signal: this.#lifetime.signal, background }), key);
     } catch (error) {
       this.emit({ type: 'fetch_failed', key, error, background });
       if (isCredentialsFailure(error)) {

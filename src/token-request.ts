@@ -37,7 +37,7 @@ export interface TokenHttpRequest {
 /** @internal Seams for tests: a fixed jitter, an instant sleep, a clock. */
 export interface RequestTokenHooks {
   random?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal, keepAlive?: boolean) => Promise<void>;
   now?: () => number;
 }
 
@@ -72,7 +72,7 @@ type Attempt =
  */
 export async function requestToken(
   request: TokenHttpRequest,
-  context: { signal?: AbortSignal | undefined } = {},
+  context: { signal?: AbortSignal | undefined; background?: boolean | undefined } = {},
   hooks: RequestTokenHooks = {},
 ): Promise<Token> {
   const { signal } = context;
@@ -92,7 +92,7 @@ export async function requestToken(
     const delay = outcome.retryAfterMs ?? backoffDelay(attempt, policy, hooks.random ?? Math.random);
     // A wait that would end past the deadline is not worth starting: fail now.
     if (now() + delay >= deadline) throw outcome.error;
-    await (hooks.sleep ?? sleep)(delay, signal);
+    await (hooks.sleep ?? sleep)(delay, signal, context.background !== true);
     signal?.throwIfAborted();
   }
 }
@@ -139,11 +139,7 @@ async function attemptOnce(
   return fromResponse(response, request, sentAt);
 }
 
-function fromResponse(
-  response: AxiosResponse<unknown>,
-  request: TokenHttpRequest,
-  sentAt: number,
-): Attempt {
+function fromResponse(response: AxiosResponse<unknown>, request: TokenHttpRequest, sentAt: number): Attempt {
   const contentType = headerOf(response.headers, 'content-type');
   if (response.status >= 200 && response.status < 300) {
     return {
@@ -172,9 +168,7 @@ function fromResponse(
   return {
     error,
     retryable,
-    retryAfterMs: retryable
-      ? parseRetryAfter(headerOf(response.headers, 'retry-after'), sentAt)
-      : undefined,
+    retryAfterMs: retryable ? parseRetryAfter(headerOf(response.headers, 'retry-after'), sentAt) : undefined,
   };
 }
 

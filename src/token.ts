@@ -16,6 +16,11 @@ export interface Token {
 export interface FetchTokenContext {
   /** Aborted when nobody needs the token any more (the manager was disposed). */
   readonly signal?: AbortSignal;
+  /**
+   * True when no request waits for this token (a refresh ahead of expiry): the provider must then not
+   * keep a Node process alive, e.g. with a ref'd back-off timer.
+   */
+  readonly background?: boolean;
 }
 
 /**

@@ -1,0 +1,39 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { DEFAULT_CLIENT, startAuthLab, type AuthLab } from '../support/auth-lab.js';
+
+const run = promisify(execFile);
+const script = resolve(__dirname, '../support/scripts/one-shot-request.ts');
+
+let lab: AuthLab;
+beforeAll(async () => {
+  lab = await startAuthLab();
+});
+afterAll(async () => {
+  await lab.close();
+});
+
+function oneShot(): Promise<{ stdout: string; stderr: string }> {
+  const args = [lab.apiUrl, lab.tokenUrl(), DEFAULT_CLIENT.clientId, DEFAULT_CLIENT.clientSecret];
+  return run(process.execPath, ['--import', 'tsx', script, ...args], { timeout: 20_000 });
+}
+
+describe('a one-shot Node script', () => {
+  it('finishes its request and exits on its own: cached tokens and library timers keep nothing alive', async () => {
+    const { stdout } = await oneShot();
+    expect(stdout).toContain('status 200');
+  });
+
+  it('is not cut off while its token request waits in retry back-off (no socket is open then)', async () => {
+    lab.resetStats();
+    lab.setTokenFault({
+      kind: 'times',
+      count: 1,
+      fault: { kind: 'status', status: 503, headers: { 'Retry-After': '1' } },
+    });
+    const { stdout } = await oneShot();
+    expect(stdout).toContain('status 200');
+    expect(lab.stats.tokenRequests).toBe(2);
+  });
+});
