@@ -320,3 +320,30 @@ describe('attachTokenAuth: abort', () => {
     expect(mock.history.get.map((c) => c.url)).toEqual(['/b']);
   });
 });
+
+describe('attachTokenAuth: alongside other interceptors', () => {
+  it('decides on the config as other request interceptors leave it', async () => {
+    const { api, mock, manager, provider } = setup();
+    await manager.getToken(provider); // cached: the synchronous path would apply if ours were alone
+    api.interceptors.request.use(async (config) => {
+      if (config.url === '/redirected') config.url = 'https://elsewhere.example.org/x';
+      return config;
+    });
+    const seen = guardedApi(mock, () => ['token-fake-1']);
+    await api.get('/kept');
+    await api.get('/redirected').catch(() => undefined);
+    expect(seen).toEqual(['Bearer token-fake-1', undefined]);
+  });
+
+  it('takes the synchronous path when alone and the token is cached', async () => {
+    const { api, mock, manager, provider } = setup();
+    await manager.getToken(provider);
+    const handlers = (
+      api.interceptors.request as unknown as { handlers: Array<{ synchronous: boolean } | null> }
+    ).handlers;
+    expect(handlers.filter((h) => h?.synchronous === true)).toHaveLength(1);
+    const seen = guardedApi(mock, () => ['token-fake-1']);
+    await Promise.allSettled([api.get('/a'), api.get('/b', { tokenAuth: false })]);
+    expect(seen).toEqual(['Bearer token-fake-1', undefined]);
+  });
+});

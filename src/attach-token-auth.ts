@@ -1,5 +1,5 @@
 import { CanceledError, type AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
-import type {} from './axios-config.js';
+import type { TokenAuthRequestOptions } from './axios-config.js';
 import { defaultTokenManager } from './default-token-manager.js';
 import { TokenAuthConfigError } from './errors.js';
 import { createOriginPolicy } from './origin-policy.js';
@@ -69,34 +69,53 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   const select: ProviderSelector =
     typeof options.provider === 'function' ? options.provider : constant(options.provider);
 
+  // Requests sent with the same cached token share one frozen `tokenAuth` value: no allocation per request.
+  let shared: { token: Token; key: string; value: string; tokenAuth: TokenAuthRequestOptions } | undefined;
+
   const attach = (
     config: InternalAxiosRequestConfig,
     key: string,
     token: Token,
   ): InternalAxiosRequestConfig => {
-    const value = `${scheme ?? token.tokenType} ${token.accessToken}`;
-    config.headers.set(header, value);
     const previous = config.tokenAuth || undefined;
-    const state = new RequestTokenState(key, value, token.accessToken, previous?.state?.replayed ?? false);
-    config.tokenAuth = previous?.provider === undefined ? { state } : { provider: previous.provider, state };
+    const replayed = previous?.state?.replayed ?? false;
+    if (!replayed && previous?.provider === undefined && shared?.token === token && shared.key === key) {
+      config.headers.set(header, shared.value);
+      config.tokenAuth = shared.tokenAuth;
+      return config;
+    }
+    const value = `${scheme ?? token.tokenType} ${token.accessToken}`;
+    const state = new RequestTokenState(key, value, token.accessToken, replayed);
+    const tokenAuth = Object.freeze(
+      previous?.provider === undefined ? { state } : { provider: previous.provider, state },
+    );
+    if (!replayed && previous?.provider === undefined) shared = { token, key, value, tokenAuth };
+    config.headers.set(header, value);
+    config.tokenAuth = tokenAuth;
     return config;
+  };
+
+  /** The provider whose token this request gets, or undefined to send it as it is. */
+  const providerFor = (config: InternalAxiosRequestConfig): TokenProvider | undefined => {
+    const perRequest = config.tokenAuth;
+    if (perRequest === false) return undefined;
+    const current = config.headers.get(header);
+    const ours = perRequest?.state?.isOwnHeader(current) === true;
+    if (!ours && current !== undefined && current !== null && current !== '') return undefined;
+    if (!mayCarryToken(config)) {
+      if (ours) config.headers.delete(header);
+      return undefined;
+    }
+    const chosen = perRequest?.provider ?? select(config);
+    if (chosen !== undefined && perRequest?.state === undefined) pinMultipartBoundary(config);
+    return chosen;
   };
 
   const onRequest = (
     config: InternalAxiosRequestConfig,
   ): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> => {
-    const perRequest = config.tokenAuth;
-    if (perRequest === false) return config;
-    const current = config.headers.get(header);
-    const ours = perRequest?.state?.isOwnHeader(current) === true;
-    if (!ours && current !== undefined && current !== null && current !== '') return config;
-    if (!mayCarryToken(config)) {
-      if (ours) config.headers.delete(header);
-      return config;
-    }
-    const chosen = perRequest?.provider ?? select(config);
+    const chosen = providerFor(config);
     if (chosen === undefined) return config;
-    if (perRequest?.state === undefined) pinMultipartBoundary(config);
     const cached = manager.peekToken(chosen);
     if (cached !== undefined) return attach(config, chosen.key, cached);
     const signal = config.signal as AbortSignal | undefined;
@@ -108,6 +127,36 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
         throw error;
       },
     );
+  };
+
+  // Hot path. When ours are the instance's only request interceptors, a request that needs no wait (a
+  // token is cached, or none is wanted) goes through a synchronous registration, so axios skips its
+  // promise chain. axios asks `runWhen` and runs the handler in one synchronous turn, so the decision
+  // taken in `runWhen` still holds when the handler runs; with other interceptors around, the
+  // asynchronous registration decides afresh when it runs.
+  let readyConfig: InternalAxiosRequestConfig | undefined;
+  let readyProvider: TokenProvider | undefined;
+  let readyToken: Token | undefined;
+  const handlers = instance.interceptors.request as { handlers?: ReadonlyArray<unknown> };
+  const readyNow = (config: InternalAxiosRequestConfig): boolean => {
+    let registered = 0;
+    for (const handler of handlers.handlers ?? []) if (handler !== null) registered += 1;
+    if (registered !== 2) return false;
+    const provider = providerFor(config);
+    const token = provider === undefined ? undefined : manager.peekToken(provider);
+    if (provider !== undefined && token === undefined) return false;
+    readyConfig = config;
+    readyProvider = provider;
+    readyToken = token;
+    return true;
+  };
+  const onReadyRequest = (config: InternalAxiosRequestConfig): InternalAxiosRequestConfig => {
+    const provider = readyProvider;
+    const token = readyToken;
+    const decided = readyConfig === config;
+    readyConfig = readyProvider = readyToken = undefined;
+    if (!decided || provider === undefined || token === undefined) return config;
+    return attach(config, provider.key, token);
   };
 
   const onResponseError = async (error: unknown): Promise<unknown> => {
@@ -127,14 +176,22 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     return instance.request(config);
   };
 
-  const requestId = instance.interceptors.request.use(onRequest);
+  // axios asks `runWhen` in registration order: the synchronous registration decides first.
+  const readyId = instance.interceptors.request.use(onReadyRequest, undefined, {
+    synchronous: true,
+    runWhen: readyNow,
+  });
+  const waitingId = instance.interceptors.request.use(onRequest, undefined, {
+    runWhen: (config) => readyConfig !== config,
+  });
   const responseId = instance.interceptors.response.use(undefined, onResponseError);
   attached.add(instance);
   let detached = false;
   return () => {
     if (detached) return;
     detached = true;
-    instance.interceptors.request.eject(requestId);
+    instance.interceptors.request.eject(waitingId);
+    instance.interceptors.request.eject(readyId);
     instance.interceptors.response.eject(responseId);
     attached.delete(instance);
   };

@@ -5,6 +5,8 @@ export type OriginPolicy = (config: InternalAxiosRequestConfig) => boolean;
 
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 const PAGE_HOST = 'page.invalid';
+/** Relative URLs no browser can read as another host: `/path`, or a path segment without a scheme. */
+const PLAIN_RELATIVE = /^(?:\/[^/\\\t\n\r]|[\w.~-][^:]*$)/;
 
 /**
  * Tokens go to relative URLs, to the origin of the instance's `baseURL` (read at request time) and
@@ -28,8 +30,11 @@ export function createOriginPolicy(instance: AxiosInstance, origins: readonly st
     const base = config.baseURL;
     const combine =
       base !== undefined && base !== '' && (config.allowAbsoluteUrls === false || !ABSOLUTE_URL.test(url));
+    // Hot path: a relative URL under the instance's own absolute baseURL. The `/` the join puts after
+    // the base ends its host before any part of `url` is read, so no URL needs parsing.
+    if (combine && base === instance.defaults.baseURL && baseOrigin(base) !== undefined) return true;
     const fullPath = combine ? joinURL(base, url) : url;
-    if (!ABSOLUTE_URL.test(fullPath)) return staysOnPageOrigin(fullPath);
+    if (!ABSOLUTE_URL.test(fullPath)) return PLAIN_RELATIVE.test(fullPath) || staysOnPageOrigin(fullPath);
     const target = originOf(fullPath);
     if (target === undefined) return false;
     const trustedBase = instance.defaults.baseURL;
