@@ -3,9 +3,19 @@ export type TokenEvent =
   /** A token request starts. `background`: a request-free refresh of a still-usable token. */
   | { readonly type: 'fetch'; readonly key: string; readonly background: boolean }
   /** A token arrived; `expiresAt` in epoch ms. */
-  | { readonly type: 'fetched'; readonly key: string; readonly expiresAt: number; readonly durationMs: number }
+  | {
+      readonly type: 'fetched';
+      readonly key: string;
+      readonly expiresAt: number;
+      readonly durationMs: number;
+    }
   /** A token request failed. With `background`, requests go on with the still-valid token. */
-  | { readonly type: 'fetch_failed'; readonly key: string; readonly error: unknown; readonly background: boolean }
+  | {
+      readonly type: 'fetch_failed';
+      readonly key: string;
+      readonly error: unknown;
+      readonly background: boolean;
+    }
   /** A cached token was dropped (after a 401, or by `invalidate`). */
   | { readonly type: 'invalidated'; readonly key: string }
   /** A request is replayed with a fresh token after `status`. */
@@ -14,7 +24,12 @@ export type TokenEvent =
    * The shared store failed (`operation` names the call); the manager goes on with its in-memory copy
    * and fetches directly. Reported once per outage; `store_recovered` follows when it works again.
    */
-  | { readonly type: 'store_error'; readonly key: string; readonly operation: StoreOperation; readonly error: unknown }
+  | {
+      readonly type: 'store_error';
+      readonly key: string;
+      readonly operation: StoreOperation;
+      readonly error: unknown;
+    }
   | { readonly type: 'store_recovered'; readonly key: string };
 
 export type StoreOperation = 'get' | 'set' | 'delete' | 'singleFlight';
