@@ -1,10 +1,6 @@
-import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { bytes } from '../format.js';
+import { measureSource } from '../size.js';
 import type { Scenario } from './scenario.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** What each contender's user bundles (axios itself is external for all). */
 const ENTRIES: readonly { id: string; name: string; source: string }[] = [
@@ -38,23 +34,12 @@ export const bundleSize: Scenario = {
   async run({ log }) {
     const data: { id: string; name: string; minified: number; gzipped: number }[] = [];
     for (const entry of ENTRIES) {
-      const result = await build({
-        stdin: { contents: entry.source, resolveDir: ROOT, loader: 'ts', sourcefile: 'entry.ts' },
-        bundle: true,
-        minify: true,
-        format: 'esm',
-        platform: 'browser',
-        target: 'es2022',
-        external: ['axios'],
-        write: false,
-        logLevel: 'silent',
-      });
-      const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+      const { minifiedBytes, gzipBytes } = await measureSource(entry.source);
       data.push({
         id: entry.id,
         name: entry.name,
-        minified: code.byteLength,
-        gzipped: gzipSync(code, { level: 9 }).byteLength,
+        minified: minifiedBytes,
+        gzipped: gzipBytes,
       });
     }
     log('bundle size: done');
