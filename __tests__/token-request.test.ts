@@ -263,7 +263,14 @@ describe('retries', () => {
     await expect(requestToken(request(), {}, h)).resolves.toMatchObject({ accessToken: 'the-token' });
     expect(mock.history.post).toHaveLength(2);
     // Full jitter: random 0.5 of baseDelayMs 200.
-    expect(h.sleep).toHaveBeenCalledWith(100, undefined);
+    expect(h.sleep).toHaveBeenCalledWith(100, undefined, true);
+  });
+
+  it('waits on a timer that keeps nothing alive when no caller awaits the token (background refresh)', async () => {
+    mock.onPost().replyOnce(502).onPost().reply(200, okBody);
+    const h = hooks();
+    await requestToken(request(), { background: true }, h);
+    expect(h.sleep).toHaveBeenCalledWith(100, undefined, false);
   });
 
   it('doubles the backoff ceiling each attempt, up to maxDelayMs', async () => {
@@ -301,7 +308,7 @@ describe('retries', () => {
     mock.onPost().replyOnce(429, '', { 'retry-after': '3' }).onPost().reply(200, okBody);
     const h = hooks();
     await requestToken(request(), {}, h);
-    expect(h.sleep).toHaveBeenCalledWith(3000, undefined);
+    expect(h.sleep).toHaveBeenCalledWith(3000, undefined, true);
     expect(mock.history.post).toHaveLength(2);
   });
 
@@ -314,7 +321,7 @@ describe('retries', () => {
       .reply(200, okBody);
     const h = hooks({ now: () => now });
     await requestToken(request(), {}, h);
-    expect(h.sleep).toHaveBeenCalledWith(4000, undefined);
+    expect(h.sleep).toHaveBeenCalledWith(4000, undefined, true);
   });
 
   it('gives up at once when Retry-After would pass the deadline', async () => {
