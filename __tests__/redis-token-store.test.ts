@@ -2,27 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import type { RedisClient } from '../src/redis-client.js';
 import { RedisTokenStore, type RedisTokenStoreOptions } from '../src/redis.js';
-import type { Token, TokenProvider } from '../src/token.js';
+import type { TokenProvider } from '../src/token.js';
 import type { TokenEvent } from '../src/token-events.js';
 import { TokenManager } from '../src/token-manager.js';
 import { connectRedis, REDIS_CLIENT_KINDS, type TestRedisClient } from './support/redis-clients.js';
 import { describeWithRedis, startRedisServer, type RedisServer } from './support/redis-server.js';
-import { describeTokenStoreConformance } from './support/token-store-conformance.js';
+import { describeTokenStoreConformance, storedToken } from './support/token-store-conformance.js';
 
 const KEY = Buffer.alloc(32, 7);
 const OTHER_KEY = Buffer.alloc(32, 9).toString('base64');
 
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function token(accessToken: string, extra: Partial<Token> = {}): Token {
-  return {
-    accessToken,
-    tokenType: 'Bearer',
-    expiresAt: Date.now() + 60_000,
-    raw: { access_token: accessToken },
-    ...extra,
-  };
-}
+const token = storedToken;
 
 /** Records every command sent through an ioredis-shaped client. */
 function recording(target: RedisClient, log: string[][]): RedisClient {

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { expectTokenRequestError } from './support/expect-token-request-error.js';
 import axios, { type AxiosHeaders, type AxiosInstance } from 'axios';
 import MockAdapter from 'axios-mock-adapter';
 import { TokenRequestError } from '../src/errors.js';
@@ -39,14 +40,7 @@ function hooks(extra: Omit<RequestTokenHooks, 'sleep'> = {}): RequestTokenHooks 
   return { random: () => 0.5, ...extra, sleep: jest.fn(async () => undefined) };
 }
 
-async function failure(promise: Promise<unknown>): Promise<TokenRequestError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TokenRequestError);
-  return error as TokenRequestError;
-}
+const failure = expectTokenRequestError;
 
 const okBody = JSON.stringify({ access_token: 'the-token', token_type: 'bearer', expires_in: 300 });
 

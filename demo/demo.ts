@@ -28,6 +28,19 @@ interface Tally {
   expiredSent: number;
 }
 
+function emptyTally(name: string): Tally {
+  return {
+    name,
+    sent: 0,
+    succeeded: 0,
+    failed: 0,
+    unexpected: 0,
+    tokenRequests: 0,
+    retries: 0,
+    expiredSent: 0,
+  };
+}
+
 const tty = process.stdout.isTTY === true;
 const tallies: Tally[] = [];
 let retries = 0;
@@ -42,16 +55,7 @@ async function phase(
   name: string,
   play: (send: (path: string) => Promise<void>) => Promise<void>,
 ) {
-  const tally: Tally = {
-    name,
-    sent: 0,
-    succeeded: 0,
-    failed: 0,
-    unexpected: 0,
-    tokenRequests: 0,
-    retries: 0,
-    expiredSent: 0,
-  };
+  const tally = emptyTally(name);
   const start = { tokens: lab.stats.tokenRequests, retries, expired: lab.stats.expiredTokenSeen };
   const update = (): void => {
     tally.tokenRequests = lab.stats.tokenRequests - start.tokens;
@@ -176,16 +180,7 @@ async function main(): Promise<boolean> {
 }
 
 function sum(): Tally {
-  const total: Tally = {
-    name: 'total',
-    sent: 0,
-    succeeded: 0,
-    failed: 0,
-    unexpected: 0,
-    tokenRequests: 0,
-    retries: 0,
-    expiredSent: 0,
-  };
+  const total = emptyTally('total');
   for (const tally of tallies) {
     total.sent += tally.sent;
     total.succeeded += tally.succeeded;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { DEFAULT_CLIENT, startAuthLab, type AuthLab } from '../support/auth-lab.js';
-import { bundlePage, describeInChromium, launchChromium, servePage } from '../support/browser-page.js';
+import { DEFAULT_CLIENT, type AuthLab } from '../support/auth-lab.js';
+import { describeInChromium, startBrowserLab, type BrowserLab } from '../support/browser-page.js';
 import type { LoopbackServer } from '../support/loopback-server.js';
 import type { PageSetup } from './page.js';
 
@@ -14,14 +14,11 @@ describeInChromium('attachTokenAuth in Chromium', () => {
   let page: Page;
   let setup: PageSetup;
 
+  let started: BrowserLab | undefined;
+
   beforeAll(async () => {
-    const [script, started] = await Promise.all([
-      bundlePage(resolve(__dirname, 'page.ts')),
-      startAuthLab({ cors: true, tokenLifetimeMs: 600_000 }),
-    ]);
-    lab = started;
-    site = await servePage(script);
-    browser = await launchChromium();
+    started = await startBrowserLab(resolve(__dirname, 'page.ts'));
+    ({ lab, site, browser } = started);
     page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -38,9 +35,7 @@ describeInChromium('attachTokenAuth in Chromium', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-    await lab?.close();
+    await started?.close();
   });
 
   beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEFAULT_CLIENT, startAuthLab, type AuthLab } from '../support/auth-lab.js';
-import { bundlePage, describeInChromium, launchChromium, servePage } from '../support/browser-page.js';
+import { DEFAULT_CLIENT, type AuthLab } from '../support/auth-lab.js';
+import { describeInChromium, startBrowserLab, type BrowserLab } from '../support/browser-page.js';
 import type { LoopbackServer } from '../support/loopback-server.js';
 import type { PageSetup } from './page.js';
 
@@ -16,20 +16,15 @@ describeInChromium('BroadcastTokenStore across the tabs of one Chromium context'
   let context: BrowserContext;
   let channel = 0;
 
+  let started: BrowserLab | undefined;
+
   beforeAll(async () => {
-    const [script, started] = await Promise.all([
-      bundlePage(resolve(__dirname, 'page.ts')),
-      startAuthLab({ cors: true, tokenLifetimeMs: 600_000 }),
-    ]);
-    lab = started;
-    site = await servePage(script);
-    browser = await launchChromium();
+    started = await startBrowserLab(resolve(__dirname, 'page.ts'));
+    ({ lab, site, browser } = started);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-    await lab?.close();
+    await started?.close();
   });
 
   beforeEach(async () => {

@@ -1,10 +1,10 @@
 import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { expectTokenRequestError } from '../support/expect-token-request-error.js';
 import type { AddressInfo } from 'node:net';
 import { bankOfGeorgia } from '../../src/bank-of-georgia.js';
 import { brainysoft } from '../../src/brainysoft.js';
 import { chatlayer } from '../../src/chatlayer.js';
 import { clientCredentials } from '../../src/client-credentials.js';
-import { TokenRequestError } from '../../src/errors.js';
 import { gigachat } from '../../src/gigachat.js';
 
 /** What reached the server, byte for byte. */
@@ -171,14 +171,7 @@ describe('failures on the wire', () => {
   const provider = (overrides: Partial<Parameters<typeof clientCredentials>[0]> = {}) =>
     clientCredentials({ tokenUrl: `${base}/token`, clientId: 'id', clientSecret: SECRET, ...overrides });
 
-  async function failure(promise: Promise<unknown>): Promise<TokenRequestError> {
-    const error = await promise.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(TokenRequestError);
-    return error as TokenRequestError;
-  }
+  const failure = expectTokenRequestError;
 
   it('a connection reset is a network error, retried', async () => {
     reply = (req) => req.socket.destroy();

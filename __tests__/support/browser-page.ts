@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
+import { startAuthLab, type AuthLab } from './auth-lab.js';
 import { send, startLoopbackServer, type LoopbackServer } from './loopback-server.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -73,4 +74,31 @@ export function servePage(script: string): Promise<LoopbackServer> {
       return send(res, 200, script, { 'Content-Type': 'text/javascript; charset=utf-8' });
     send(res, 404, { error: 'not_found' });
   });
+}
+
+/** What both browser suites start: the page bundle served on its own origin, a CORS auth lab, Chromium. */
+export interface BrowserLab {
+  readonly lab: AuthLab;
+  readonly site: LoopbackServer;
+  readonly browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startBrowserLab(pageEntry: string): Promise<BrowserLab> {
+  const [script, lab] = await Promise.all([
+    bundlePage(pageEntry),
+    startAuthLab({ cors: true, tokenLifetimeMs: 600_000 }),
+  ]);
+  const site = await servePage(script);
+  const browser = await launchChromium();
+  return {
+    lab,
+    site,
+    browser,
+    async close() {
+      await browser.close();
+      await site.close();
+      await lab.close();
+    },
+  };
 }

@@ -6,7 +6,8 @@ export type StoreFactory = () => TokenStore | Promise<TokenStore>;
 
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function token(accessToken: string, extra: Partial<Token> = {}): Token {
+/** A stored token valid for one more minute. */
+export function storedToken(accessToken: string, extra: Partial<Token> = {}): Token {
   return {
     accessToken,
     tokenType: 'Bearer',
@@ -67,40 +68,40 @@ export function describeTokenStoreConformance(
 
     it('keeps keys apart, including keys with URL characters and spaces', async () => {
       const keys = ['https://auth.example/token?scope=a b#c', 'client:ünï', 'client'];
-      for (const key of keys) await store.set(key, token(`for ${key}`), 60_000);
+      for (const key of keys) await store.set(key, storedToken(`for ${key}`), 60_000);
       for (const key of keys) expect((await store.get(key))?.accessToken).toBe(`for ${key}`);
     });
 
     it('replaces the token of a key on set', async () => {
-      await store.set('k', token('first'), 60_000);
-      await store.set('k', token('second'), 60_000);
+      await store.set('k', storedToken('first'), 60_000);
+      await store.set('k', storedToken('second'), 60_000);
       expect((await store.get('k'))?.accessToken).toBe('second');
     });
 
     it('forgets a token once its ttlMs has passed', async () => {
-      await store.set('short', token('short-lived'), 60);
+      await store.set('short', storedToken('short-lived'), 60);
       expect((await store.get('short'))?.accessToken).toBe('short-lived');
       await wait(150);
       expect(await store.get('short')).toBeUndefined();
     });
 
     it('stores nothing for a ttlMs of zero or less, and drops what was there', async () => {
-      await store.set('k', token('old'), 60_000);
-      await store.set('k', token('expired'), 0);
+      await store.set('k', storedToken('old'), 60_000);
+      await store.set('k', storedToken('expired'), 0);
       expect(await store.get('k')).toBeUndefined();
-      await store.set('n', token('negative'), -5);
+      await store.set('n', storedToken('negative'), -5);
       expect(await store.get('n')).toBeUndefined();
     });
 
     it('deletes unconditionally without an access token, and says whether something was removed', async () => {
-      await store.set('k', token('any'), 60_000);
+      await store.set('k', storedToken('any'), 60_000);
       expect(await store.delete('k')).toBe(true);
       expect(await store.get('k')).toBeUndefined();
       expect(await store.delete('k')).toBe(false);
     });
 
     it('deletes with an access token only while that token is the stored one', async () => {
-      await store.set('k', token('current'), 60_000);
+      await store.set('k', storedToken('current'), 60_000);
       expect(await store.delete('k', 'someone-else')).toBe(false);
       expect((await store.get('k'))?.accessToken).toBe('current');
       expect(await store.delete('k', 'current')).toBe(true);
@@ -109,21 +110,21 @@ export function describeTokenStoreConformance(
     });
 
     it('never wipes a newer token with a compare-and-delete of the old one', async () => {
-      await store.set('k', token('old'), 60_000);
-      await store.set('k', token('new'), 60_000);
+      await store.set('k', storedToken('old'), 60_000);
+      await store.set('k', storedToken('new'), 60_000);
       expect(await store.delete('k', 'old')).toBe(false);
       expect((await store.get('k'))?.accessToken).toBe('new');
     });
 
     it('removes a token once when many compare-and-deletes race', async () => {
-      await store.set('k', token('raced'), 60_000);
+      await store.set('k', storedToken('raced'), 60_000);
       const results = await Promise.all(Array.from({ length: 20 }, () => store.delete('k', 'raced')));
       expect(results.filter((removed) => removed === true)).toHaveLength(1);
     });
 
     it('compare-and-delete of one key leaves the others', async () => {
-      await store.set('a', token('same'), 60_000);
-      await store.set('b', token('same'), 60_000);
+      await store.set('a', storedToken('same'), 60_000);
+      await store.set('b', storedToken('same'), 60_000);
       expect(await store.delete('a', 'same')).toBe(true);
       expect((await store.get('b'))?.accessToken).toBe('same');
     });
