@@ -335,15 +335,104 @@ describe('attachTokenAuth: alongside other interceptors', () => {
     expect(seen).toEqual(['Bearer token-fake-1', undefined]);
   });
 
-  it('takes the synchronous path when alone and the token is cached', async () => {
+  it('registers one synchronous request interceptor: axios skips its promise chain', async () => {
     const { api, mock, manager, provider } = setup();
     await manager.getToken(provider);
     const handlers = (
       api.interceptors.request as unknown as { handlers: Array<{ synchronous: boolean } | null> }
     ).handlers;
-    expect(handlers.filter((h) => h?.synchronous === true)).toHaveLength(1);
+    expect(handlers).toHaveLength(1);
+    expect(handlers[0]?.synchronous).toBe(true);
     const seen = guardedApi(mock, () => ['token-fake-1']);
     await Promise.allSettled([api.get('/a'), api.get('/b', { tokenAuth: false })]);
     expect(seen).toEqual(['Bearer token-fake-1', undefined]);
+  });
+
+  it('a cached token is on the request for interceptors that run after ours', async () => {
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    const seenByInterceptor: unknown[] = [];
+    api.interceptors.request.use((config) => {
+      seenByInterceptor.push(config.headers.get('Authorization'));
+      return config;
+    });
+    const provider = fakeProvider();
+    const manager = new TokenManager();
+    attachTokenAuth(api, { provider, manager });
+    guardedApi(mock, () => ['token-fake-1']);
+    await api.get('/cold');
+    await api.get('/warm');
+    // The first request took its token when dispatched; the second found it cached.
+    expect(seenByInterceptor).toEqual([undefined, 'Bearer token-fake-1']);
+  });
+
+  it('a request answered without the adapter (as a response cache does) asks for no token', async () => {
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    // Registered first, so it runs after ours, as axios-cache-interceptor does when set up first.
+    api.interceptors.request.use((config) => {
+      if (config.url === '/cached') {
+        config.adapter = () =>
+          Promise.resolve({ data: 'from cache', status: 200, statusText: 'OK', headers: {}, config });
+      }
+      return config;
+    });
+    const provider = fakeProvider();
+    attachTokenAuth(api, { provider, manager: new TokenManager() });
+    const seen = guardedApi(mock, () => ['token-fake-1']);
+    await expect(api.get('/cached')).resolves.toMatchObject({ data: 'from cache' });
+    expect(provider.calls).toBe(0);
+    await api.get('/fresh');
+    expect(seen).toEqual(['Bearer token-fake-1']);
+    expect(provider.calls).toBe(1);
+  });
+
+  it('a provider selector that throws fails the request with its error; nothing is sent', async () => {
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    const seen = guardedApi(mock, () => ['token-fake-1']);
+    const broken = new Error('selector bug');
+    attachTokenAuth(api, {
+      provider: () => {
+        throw broken;
+      },
+    });
+    await expect(api.get('/x')).rejects.toBe(broken);
+    expect(seen).toEqual([]);
+  });
+
+  it('a failed token request reaches the caller as TokenRequestError, not as the inner AxiosError', async () => {
+    const { api, mock, provider } = setup();
+    guardedApi(mock, () => ['token-fake-1']);
+    const seenByLaterHandler: unknown[] = [];
+    // Registered after attach: this handler runs after ours.
+    api.interceptors.response.use(undefined, (error: unknown) => {
+      seenByLaterHandler.push(error);
+      throw error;
+    });
+    const failure = new TokenRequestError({ providerKey: 'fake', status: 503 });
+    provider.next = () => Promise.reject(failure);
+    await expect(api.get('/x')).rejects.toBe(failure);
+    expect(seenByLaterHandler).toEqual([failure]);
+    expect(mock.history.get).toHaveLength(0);
+  });
+
+  it('response interceptors registered before attach see an AxiosError whose cause is the token error', async () => {
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    guardedApi(mock, () => ['token-fake-1']);
+    const seen: unknown[] = [];
+    api.interceptors.response.use(undefined, (error: unknown) => {
+      seen.push(error);
+      throw error;
+    });
+    const provider = fakeProvider();
+    const failure = new TokenRequestError({ providerKey: 'fake', status: 503 });
+    provider.next = () => Promise.reject(failure);
+    attachTokenAuth(api, { provider, manager: new TokenManager() });
+    await expect(api.get('/x')).rejects.toBe(failure);
+    expect(seen).toHaveLength(1);
+    expect(axios.isAxiosError(seen[0])).toBe(true);
+    expect(seen[0]).toMatchObject({ code: 'ERR_TOKEN_REQUEST', cause: failure });
   });
 });

@@ -1,17 +1,18 @@
 import { inspect } from 'node:util';
 import axios, { AxiosHeaders } from 'axios';
 import { RequestTokenState } from '../src/request-token-state.js';
+import type { TokenProvider } from '../src/token.js';
 
 const ACCESS_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.secret-access-token-42';
 const HEADER_VALUE = `Bearer ${ACCESS_TOKEN}`;
 
+const PROVIDER: TokenProvider = {
+  key: 'client_credentials:https://idp.example.com/token#app',
+  fetchToken: () => Promise.reject(new Error('not called')),
+};
+
 function state(replayed = false): RequestTokenState {
-  return new RequestTokenState(
-    'client_credentials:https://idp.example.com/token#app',
-    HEADER_VALUE,
-    ACCESS_TOKEN,
-    replayed,
-  );
+  return new RequestTokenState(PROVIDER, replayed, HEADER_VALUE, ACCESS_TOKEN);
 }
 
 function renderings(value: unknown): string[] {
@@ -62,17 +63,16 @@ describe('RequestTokenState', () => {
     expect(merged.tokenAuth?.state).toBe(original);
   });
 
-  it('asReplayed marks a copy and keeps what was sent', () => {
-    const first = state();
-    const replayed = first.asReplayed();
-    expect(replayed).not.toBe(first);
-    expect(first.replayed).toBe(false);
-    expect(replayed.replayed).toBe(true);
-    expect(replayed.providerKey).toBe(first.providerKey);
-    expect(replayed.isOwnHeader(HEADER_VALUE)).toBe(true);
-    expect(replayed.carried(ACCESS_TOKEN)).toBe(true);
-    expect(replayed.accessTokenForInvalidation()).toBe(ACCESS_TOKEN);
-    expect(replayed.asReplayed().replayed).toBe(true);
+  it('remembers the provider and the token it sent, or that it still awaits one', () => {
+    const sent = state(true);
+    expect(sent.provider).toBe(PROVIDER);
+    expect(sent.replayed).toBe(true);
+    expect(sent.awaitingToken).toBe(false);
+    expect(sent.accessTokenForInvalidation()).toBe(ACCESS_TOKEN);
+    const waiting = new RequestTokenState(PROVIDER, false);
+    expect(waiting.awaitingToken).toBe(true);
+    expect(waiting.providerKey).toBe(PROVIDER.key);
+    expect(waiting.accessTokenForInvalidation()).toBeUndefined();
   });
 
   it('recognises only the exact header value it set', () => {
@@ -85,8 +85,10 @@ describe('RequestTokenState', () => {
     expect(first.isOwnHeader([HEADER_VALUE])).toBe(false);
   });
 
-  it('tells whether a token is the one it carried', () => {
-    expect(state().carried(ACCESS_TOKEN)).toBe(true);
-    expect(state().carried('another-token')).toBe(false);
+  it('awaiting a token, claims no header as its own', () => {
+    const waiting = new RequestTokenState(PROVIDER, false);
+    expect(waiting.isOwnHeader(undefined)).toBe(false);
+    expect(waiting.isOwnHeader('')).toBe(false);
+    expect(waiting.isOwnHeader(HEADER_VALUE)).toBe(false);
   });
 });

@@ -7,7 +7,12 @@ import { scrubAxiosError } from '../src/scrub-axios-error.js';
 
 const ACCESS_TOKEN = 'at-secret-0123456789';
 const OWN = `Bearer ${ACCESS_TOKEN}`;
-const state = new RequestTokenState('key', OWN, ACCESS_TOKEN, false);
+const state = new RequestTokenState(
+  { key: 'key', fetchToken: () => Promise.reject(new Error('not called')) },
+  false,
+  OWN,
+  ACCESS_TOKEN,
+);
 
 /** Stands in for a Node ClientRequest / XHR: its raw header text holds the token. */
 function fakeRequest(header: string): { _header: string; path: string } {

@@ -1,4 +1,4 @@
-import { CanceledError, type AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
+import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
 import type { TokenAuthRequestOptions } from './axios-config.js';
 import { defaultTokenManager } from './default-token-manager.js';
 import { TokenAuthConfigError } from './errors.js';
@@ -6,6 +6,7 @@ import { createOriginPolicy } from './origin-policy.js';
 import { randomUUID } from './random-uuid.js';
 import { RequestTokenState } from './request-token-state.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
+import { createTokenDispatch, type AttachToken } from './token-dispatch.js';
 import type { Token, TokenProvider } from './token.js';
 import type { TokenManager } from './token-manager.js';
 
@@ -72,28 +73,21 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   // Requests sent with the same cached token share one frozen `tokenAuth` value: no allocation per request.
   let shared: { token: Token; key: string; value: string; tokenAuth: TokenAuthRequestOptions } | undefined;
 
-  const attach = (
-    config: InternalAxiosRequestConfig,
-    key: string,
-    token: Token,
-  ): InternalAxiosRequestConfig => {
-    const previous = config.tokenAuth || undefined;
-    const replayed = previous?.state?.replayed ?? false;
-    if (!replayed && previous?.provider === undefined && shared?.token === token && shared.key === key) {
+  const attach: AttachToken = (config, provider, token, replayed) => {
+    const override = config.tokenAuth ? config.tokenAuth.provider : undefined;
+    if (!replayed && override === undefined && shared?.token === token && shared.key === provider.key) {
       config.headers.set(header, shared.value);
       config.tokenAuth = shared.tokenAuth;
-      return config;
+      return;
     }
     const value = `${scheme ?? token.tokenType} ${token.accessToken}`;
-    const state = new RequestTokenState(key, value, token.accessToken, replayed);
-    const tokenAuth = Object.freeze(
-      previous?.provider === undefined ? { state } : { provider: previous.provider, state },
-    );
-    if (!replayed && previous?.provider === undefined) shared = { token, key, value, tokenAuth };
+    const state = new RequestTokenState(provider, replayed, value, token.accessToken);
+    const tokenAuth = Object.freeze(override === undefined ? { state } : { provider: override, state });
+    if (!replayed && override === undefined) shared = { token, key: provider.key, value, tokenAuth };
     config.headers.set(header, value);
     config.tokenAuth = tokenAuth;
-    return config;
   };
+  const dispatch = createTokenDispatch({ manager, header, retryOnStatus, attach });
 
   /** The provider whose token this request gets, or undefined to send it as it is. */
   const providerFor = (config: InternalAxiosRequestConfig): TokenProvider | undefined => {
@@ -111,87 +105,51 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     return chosen;
   };
 
-  const onRequest = (
-    config: InternalAxiosRequestConfig,
-  ): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> => {
-    const chosen = providerFor(config);
-    if (chosen === undefined) return config;
-    const cached = manager.peekToken(chosen);
-    if (cached !== undefined) return attach(config, chosen.key, cached);
-    const signal = config.signal as AbortSignal | undefined;
-    return manager.getToken(chosen, { signal }).then(
-      (token) => attach(config, chosen.key, token),
-      (error: unknown) => {
-        if (signal?.aborted === true && error === signal.reason)
-          throw new CanceledError(undefined, undefined, config);
-        throw error;
-      },
-    );
-  };
-
-  // Hot path. When ours are the instance's only request interceptors, a request that needs no wait (a
-  // token is cached, or none is wanted) goes through a synchronous registration, so axios skips its
-  // promise chain. axios asks `runWhen` and runs the handler in one synchronous turn, so the decision
-  // taken in `runWhen` still holds when the handler runs; with other interceptors around, the
-  // asynchronous registration decides afresh when it runs.
-  let readyConfig: InternalAxiosRequestConfig | undefined;
-  let readyProvider: TokenProvider | undefined;
-  let readyToken: Token | undefined;
-  const handlers = instance.interceptors.request as { handlers?: ReadonlyArray<unknown> };
-  const readyNow = (config: InternalAxiosRequestConfig): boolean => {
-    let registered = 0;
-    for (const handler of handlers.handlers ?? []) if (handler !== null) registered += 1;
-    if (registered !== 2) return false;
-    const provider = providerFor(config);
-    const token = provider === undefined ? undefined : manager.peekToken(provider);
-    if (provider !== undefined && token === undefined) return false;
-    readyConfig = config;
-    readyProvider = provider;
-    readyToken = token;
-    return true;
-  };
-  const onReadyRequest = (config: InternalAxiosRequestConfig): InternalAxiosRequestConfig => {
-    const provider = readyProvider;
-    const token = readyToken;
-    const decided = readyConfig === config;
-    readyConfig = readyProvider = readyToken = undefined;
-    if (!decided || provider === undefined || token === undefined) return config;
-    return attach(config, provider.key, token);
-  };
-
-  const onResponseError = async (error: unknown): Promise<unknown> => {
-    const axiosError = error as Partial<AxiosError> | null;
-    const config = axiosError?.config;
-    const status = axiosError?.response?.status;
-    const perRequest = config?.tokenAuth;
-    const state = perRequest ? perRequest.state : undefined;
-    if (config === undefined || !perRequest || state === undefined) throw error;
-    if (status === undefined || !retryOnStatus.has(status) || state.replayed || !isReplayable(config.data)) {
-      scrubAxiosError(axiosError as Partial<AxiosError>, header, state);
-      throw error;
+  // Synchronous: a cached token is set here, so later interceptors (and a cache's `Vary` check) see
+  // it; without one, the request takes its token when the wrapped adapter runs. Nothing here waits,
+  // so axios skips its promise chain when all request interceptors are synchronous.
+  const onRequest = (config: InternalAxiosRequestConfig): InternalAxiosRequestConfig => {
+    try {
+      const provider = providerFor(config);
+      if (provider === undefined) return config;
+      const previous = config.tokenAuth || undefined;
+      const replayed = previous?.state?.replayed ?? false;
+      const cached = manager.peekToken(provider);
+      if (cached !== undefined) {
+        attach(config, provider, cached, replayed);
+      } else {
+        if (previous?.state?.isOwnHeader(config.headers.get(header)) === true) config.headers.delete(header);
+        const state = new RequestTokenState(provider, replayed);
+        config.tokenAuth = Object.freeze(
+          previous?.provider === undefined ? { state } : { provider: previous.provider, state },
+        );
+      }
+      config.adapter = dispatch.wrap(config.adapter);
+    } catch (error) {
+      // axios sends the request even when a synchronous interceptor throws: fail it in the adapter.
+      config.adapter = () => Promise.reject(error);
     }
-    await manager.invalidate(state.providerKey, state.accessTokenForInvalidation());
-    manager.emit({ type: 'retry', key: state.providerKey, status });
-    config.tokenAuth = { ...perRequest, state: state.asReplayed() };
-    return instance.request(config);
+    return config;
   };
 
-  // axios asks `runWhen` in registration order: the synchronous registration decides first.
-  const readyId = instance.interceptors.request.use(onReadyRequest, undefined, {
-    synchronous: true,
-    runWhen: readyNow,
-  });
-  const waitingId = instance.interceptors.request.use(onRequest, undefined, {
-    runWhen: (config) => readyConfig !== config,
-  });
+  const onResponseError = (error: unknown): never => {
+    const tokenFailure = dispatch.tokenFailureOf(error);
+    if (tokenFailure !== undefined) throw tokenFailure;
+    const axiosError = error as Partial<AxiosError> | null;
+    const perRequest = axiosError?.config?.tokenAuth;
+    const state = perRequest ? perRequest.state : undefined;
+    if (state !== undefined) scrubAxiosError(axiosError as Partial<AxiosError>, header, state);
+    throw error;
+  };
+
+  const requestId = instance.interceptors.request.use(onRequest, undefined, { synchronous: true });
   const responseId = instance.interceptors.response.use(undefined, onResponseError);
   attached.add(instance);
   let detached = false;
   return () => {
     if (detached) return;
     detached = true;
-    instance.interceptors.request.eject(waitingId);
-    instance.interceptors.request.eject(readyId);
+    instance.interceptors.request.eject(requestId);
     instance.interceptors.response.eject(responseId);
     attached.delete(instance);
   };
@@ -211,11 +169,4 @@ function pinMultipartBoundary(config: InternalAxiosRequestConfig): void {
   if (typeof contentType === 'string' && /boundary=/i.test(contentType)) return;
   const boundary = `axios-token-flight-${randomUUID().replaceAll('-', '')}`;
   config.headers.setContentType(`multipart/form-data; boundary=${boundary}`);
-}
-
-/** A body that is a stream was consumed by the first attempt and cannot be sent again. */
-function isReplayable(data: unknown): boolean {
-  if (data === null || typeof data !== 'object') return true;
-  const candidate = data as { pipe?: unknown; getReader?: unknown };
-  return typeof candidate.pipe !== 'function' && typeof candidate.getReader !== 'function';
 }

@@ -1,25 +1,32 @@
+import type { TokenProvider } from './token.js';
+
 /**
- * What the interceptors remember about one request: which token was sent and whether the request
- * was already replayed. Private fields keep the token out of `JSON.stringify(config)`, axios'
- * `error.toJSON()` and `util.inspect`, and axios copies a class instance by reference when it merges
- * a config for a replay.
+ * What the plugin remembers about one request: whose token it gets, which token was sent (none yet
+ * while it waits for one at dispatch) and whether it was already replayed. Private fields keep the
+ * token out of `JSON.stringify(config)`, axios' `error.toJSON()` and `util.inspect`, and axios copies
+ * a class instance by reference when it merges a config for a replay.
  */
 export class RequestTokenState {
-  readonly #providerKey: string;
-  readonly #headerValue: string;
-  readonly #accessToken: string;
+  readonly #provider: TokenProvider;
   readonly #replayed: boolean;
+  readonly #headerValue: string | undefined;
+  readonly #accessToken: string | undefined;
 
-  constructor(providerKey: string, headerValue: string, accessToken: string, replayed: boolean) {
-    this.#providerKey = providerKey;
+  constructor(provider: TokenProvider, replayed: boolean, headerValue?: string, accessToken?: string) {
+    this.#provider = provider;
+    this.#replayed = replayed;
     this.#headerValue = headerValue;
     this.#accessToken = accessToken;
-    this.#replayed = replayed;
   }
 
-  /** Key of the provider whose token was attached. */
+  /** The provider whose token the request gets. */
+  get provider(): TokenProvider {
+    return this.#provider;
+  }
+
+  /** Key of that provider. */
   get providerKey(): string {
-    return this.#providerKey;
+    return this.#provider.key;
   }
 
   /** True once the request was replayed after a 401: it is never replayed twice. */
@@ -27,27 +34,22 @@ export class RequestTokenState {
     return this.#replayed;
   }
 
-  /** Whether `value` is the header value this library set (and not one the caller set). */
-  isOwnHeader(value: unknown): boolean {
-    return value === this.#headerValue;
+  /** True while no token is attached yet: the request takes one when it is dispatched. */
+  get awaitingToken(): boolean {
+    return this.#accessToken === undefined;
   }
 
-  /** Whether `accessToken` is the token this request carried. */
-  carried(accessToken: string): boolean {
-    return accessToken === this.#accessToken;
+  /** Whether `value` is the header value this library set (and not one the caller set). */
+  isOwnHeader(value: unknown): boolean {
+    return this.#headerValue !== undefined && value === this.#headerValue;
   }
 
   /** @internal The token this request carried, for compare-and-invalidate. */
-  accessTokenForInvalidation(): string {
+  accessTokenForInvalidation(): string | undefined {
     return this.#accessToken;
   }
 
-  /** The same request, marked as replayed. */
-  asReplayed(): RequestTokenState {
-    return new RequestTokenState(this.#providerKey, this.#headerValue, this.#accessToken, true);
-  }
-
   toJSON(): Record<string, unknown> {
-    return { providerKey: this.#providerKey, replayed: this.#replayed };
+    return { providerKey: this.#provider.key, replayed: this.#replayed };
   }
 }

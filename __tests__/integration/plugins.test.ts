@@ -3,7 +3,8 @@ import axios, { type AxiosInstance } from 'axios';
 import axiosRetry from 'axios-retry';
 import { setupCache, type AxiosCacheInstance } from 'axios-cache-interceptor';
 import { attachTokenAuth } from '../../src/attach-token-auth.js';
-import { clientCredentials } from '../../src/client-credentials.js';
+import { clientCredentials, type ClientCredentialsOptions } from '../../src/client-credentials.js';
+import { TokenRequestError } from '../../src/errors.js';
 import { TokenManager } from '../../src/token-manager.js';
 import type { TokenProvider } from '../../src/token.js';
 import { DEFAULT_CLIENT, startAuthLab, type AuthLab } from '../support/auth-lab.js';
@@ -58,7 +59,13 @@ async function startFlakyApi(lab: AuthLab): Promise<FlakyApi> {
   return { url: server.url, failures, attempts, close: () => server.close() };
 }
 
-type Order = 'auth, retry, cache' | 'cache, retry, auth' | 'retry, auth, cache';
+type Order =
+  | 'cache, auth, retry'
+  | 'auth, retry, cache'
+  | 'cache, retry, auth'
+  | 'retry, auth, cache'
+  | 'retry, cache, auth'
+  | 'auth, cache, retry';
 
 interface Stack {
   api: AxiosCacheInstance;
@@ -88,7 +95,7 @@ beforeEach(() => {
   flaky.attempts.length = 0;
 });
 
-function build(order: Order): Stack {
+function build(order: Order, providerOptions: Partial<ClientCredentialsOptions> = {}): Stack {
   const instance: AxiosInstance = axios.create({ baseURL: `${flaky.url}/api` });
   const stack = {
     manager: new TokenManager({
@@ -100,6 +107,7 @@ function build(order: Order): Stack {
       tokenUrl: lab.tokenUrl(),
       clientId: DEFAULT_CLIENT.clientId,
       clientSecret: DEFAULT_CLIENT.clientSecret,
+      ...providerOptions,
     }),
     retries: 0,
     retriesByAxiosRetry: 0,
@@ -124,7 +132,14 @@ function build(order: Order): Stack {
   return stack;
 }
 
-const ORDERS: Order[] = ['auth, retry, cache', 'cache, retry, auth', 'retry, auth, cache'];
+const ORDERS: Order[] = [
+  'cache, auth, retry',
+  'auth, retry, cache',
+  'cache, retry, auth',
+  'retry, auth, cache',
+  'retry, cache, auth',
+  'auth, cache, retry',
+];
 
 function bearerOf(request: RecordedRequest | undefined): string | undefined {
   return /^Bearer (\S+)$/.exec(request?.headers['authorization'] ?? '')?.[1];
@@ -180,6 +195,21 @@ describe.each(ORDERS)('attachTokenAuth with axios-retry and axios-cache-intercep
     expect(lab.stats.tokenRequests).toBe(2);
   });
 
+  it('a revoked token on concurrent cacheable GETs: one refresh, one replay, every caller answered', async () => {
+    const stack = build(order);
+    await stack.api.get('/warm', { cache: false });
+    lab.revokeAll();
+    lab.resetStats();
+    flaky.attempts.length = 0;
+    const responses = await Promise.all(Array.from({ length: 5 }, () => stack.api.get('/revoked-cacheable')));
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(flaky.attempts).toHaveLength(2);
+    expect(stack.retries).toBe(1);
+    expect(lab.stats.tokenRequests).toBe(1);
+    const again = await stack.api.get('/revoked-cacheable');
+    expect(again.cached).toBe(true);
+  });
+
   it('a 401 that persists is replayed once, then rejected: no loop with axios-retry', async () => {
     const stack = build(order);
     lab.setApiFault('always-401');
@@ -205,7 +235,7 @@ describe.each(ORDERS)('attachTokenAuth with axios-retry and axios-cache-intercep
   });
 });
 
-describe('the recommended order: attachTokenAuth before axios-retry', () => {
+describe('with an axios-retry that also retries 401s', () => {
   function stackRetrying401(authFirst: boolean): { api: AxiosInstance; retries: () => number } {
     const api = axios.create({ baseURL: `${flaky.url}/api` });
     let retries = 0;
@@ -238,24 +268,63 @@ describe('the recommended order: attachTokenAuth before axios-retry', () => {
     return { api, retries: () => retries };
   }
 
-  it('attached first, the plugin answers a 401 before axios-retry sees it: 2 attempts', async () => {
-    const { api, retries } = stackRetrying401(true);
-    await api.get('/warm');
-    lab.revokeAll();
-    flaky.attempts.length = 0;
-    await expect(api.get('/revoked')).resolves.toMatchObject({ status: 200 });
-    expect(flaky.attempts).toHaveLength(2);
-    expect(retries()).toBe(1);
+  it.each([true, false])(
+    'the plugin replays a revoked token before axios-retry sees the 401: 2 attempts (attached first: %s)',
+    async (authFirst) => {
+      const { api, retries } = stackRetrying401(authFirst);
+      await api.get('/warm');
+      lab.revokeAll();
+      flaky.attempts.length = 0;
+      await expect(api.get('/revoked')).resolves.toMatchObject({ status: 200 });
+      expect(flaky.attempts).toHaveLength(2);
+      expect(retries()).toBe(1);
+    },
+  );
+});
+
+describe('the recommended order: setupCache, then attachTokenAuth, then axiosRetry', () => {
+  const noRetries = { retry: false } as const;
+
+  it('a response served from the cache makes no token request, even with no token cached', async () => {
+    const stack = build('cache, auth, retry');
+    await stack.api.get('/cached-cold');
+    stack.manager.dispose();
+    lab.resetStats();
+    const again = await stack.api.get('/cached-cold');
+    expect(again.cached).toBe(true);
+    expect(lab.stats.tokenRequests).toBe(0);
+    await stack.api.get('/cache-miss');
+    expect(lab.stats.tokenRequests).toBe(1);
+    expect(bearerOf(flaky.attempts.at(-1))).toBeDefined();
   });
 
-  it('attached after axios-retry, a 401-retrying axios-retry resends the revoked token first', async () => {
-    const { api, retries } = stackRetrying401(false);
-    await api.get('/warm');
-    lab.revokeAll();
-    flaky.attempts.length = 0;
-    await expect(api.get('/revoked')).resolves.toMatchObject({ status: 200 });
-    // 1 + 3 axios-retry attempts with the revoked token, then the plugin's replay.
-    expect(flaky.attempts).toHaveLength(5);
-    expect(retries()).toBe(1);
+  it('a failed token request rejects with TokenRequestError and leaves the cache usable', async () => {
+    const stack = build('cache, auth, retry', noRetries);
+    lab.setTokenFault({ kind: 'status', status: 503 });
+    const errors = await Promise.all(
+      Array.from({ length: 3 }, () => stack.api.get('/after-outage').catch((error: unknown) => error)),
+    );
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(TokenRequestError);
+      expect(error).toMatchObject({ status: 503 });
+    }
+    expect(flaky.attempts).toHaveLength(0);
+    expect(stack.retriesByAxiosRetry).toBe(0);
+    lab.setTokenFault(null);
+    const recovered = await stack.api.get('/after-outage');
+    expect(recovered.status).toBe(200);
+    expect(recovered.cached).toBe(false);
+    expect((await stack.api.get('/after-outage')).cached).toBe(true);
+  });
+
+  it('an aborted wait for a token rejects with axios CanceledError and leaves the cache usable', async () => {
+    const stack = build('cache, auth, retry');
+    lab.setTokenDelay(300);
+    const controller = new AbortController();
+    const pending = stack.api.get('/aborted', { signal: controller.signal }).catch((error: unknown) => error);
+    setTimeout(() => controller.abort(), 20);
+    expect(axios.isCancel(await pending)).toBe(true);
+    lab.setTokenDelay(0);
+    expect((await stack.api.get('/aborted')).status).toBe(200);
   });
 });

@@ -1,0 +1,143 @@
+import {
+  AxiosError,
+  CanceledError,
+  getAdapter,
+  type AxiosAdapter,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+import type { RequestTokenState } from './request-token-state.js';
+import { scrubAxiosError } from './scrub-axios-error.js';
+import type { Token, TokenProvider } from './token.js';
+import type { TokenManager } from './token-manager.js';
+
+/** Sets the token on a request and records it in `config.tokenAuth`. */
+export type AttachToken = (
+  config: InternalAxiosRequestConfig,
+  provider: TokenProvider,
+  token: Token,
+  replayed: boolean,
+) => void;
+
+export interface TokenDispatchOptions {
+  manager: TokenManager;
+  header: string;
+  retryOnStatus: ReadonlySet<number>;
+  attach: AttachToken;
+}
+
+/**
+ * The part of the plugin that runs when axios dispatches a request: it wraps the request's adapter.
+ * Waiting for a token there, not in a request interceptor, means a request answered without reaching
+ * the adapter (a response cache replacing `config.adapter`) never asks for a token; replaying a 401
+ * there means the plugins around it (a response cache, axios-retry) see one request with one answer.
+ */
+export interface TokenDispatch {
+  /** `adapter` (a request's `config.adapter`) wrapped; wrapping a wrapped adapter returns it as is. */
+  wrap(adapter: InternalAxiosRequestConfig['adapter']): AxiosAdapter;
+  /**
+   * The error the token request of a request failed with, when `error` is the `AxiosError` the
+   * wrapped adapter threw for it. Inside the adapter it must be an `AxiosError` (response caches
+   * clean up their pending entry only for one); the response interceptor hands the caller the cause.
+   */
+  tokenFailureOf(error: unknown): unknown;
+}
+
+/** axios' own default, for a request whose config names no adapter. */
+const DEFAULT_ADAPTERS: NonNullable<InternalAxiosRequestConfig['adapter']> = ['xhr', 'http', 'fetch'];
+
+export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatch {
+  const { manager, header, retryOnStatus, attach } = options;
+  const failures = new WeakMap<object, unknown>();
+  const wrappers = new WeakSet<AxiosAdapter>();
+  let lastInner: unknown;
+  let lastWrapper: AxiosAdapter | undefined;
+
+  const tokenFor = (config: InternalAxiosRequestConfig, provider: TokenProvider): Promise<Token> => {
+    const signal = config.signal as AbortSignal | undefined;
+    return manager.getToken(provider, { signal }).catch((error: unknown) => {
+      if (signal?.aborted === true && error === signal.reason) {
+        throw new CanceledError(undefined, config);
+      }
+      const failure = new AxiosError(
+        'The access token for this request could not be obtained (see `cause`)',
+        'ERR_TOKEN_REQUEST',
+        config,
+      );
+      if (error instanceof Error) failure.cause = error;
+      failures.set(failure, error);
+      throw failure;
+    });
+  };
+
+  /** Scrubs what leaves the adapter, so even response interceptors that run before ours see no token. */
+  const fail = (error: unknown, config: InternalAxiosRequestConfig): never => {
+    const state = stateOf(config);
+    if (state !== undefined && error !== null && typeof error === 'object') {
+      scrubAxiosError(error as Partial<AxiosError>, header, state);
+    }
+    throw error;
+  };
+
+  const wrap = (adapter: InternalAxiosRequestConfig['adapter']): AxiosAdapter => {
+    if (typeof adapter === 'function' && wrappers.has(adapter)) return adapter;
+    if (adapter === lastInner && lastWrapper !== undefined) return lastWrapper;
+    const inner = adapter ?? DEFAULT_ADAPTERS;
+    const send = (config: InternalAxiosRequestConfig): Promise<AxiosResponse> =>
+      getAdapter(inner, config)(config);
+
+    const replay = async (error: unknown, config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
+      const state = stateOf(config);
+      const status = (error as Partial<AxiosError> | null)?.response?.status;
+      if (
+        state === undefined ||
+        state.replayed ||
+        status === undefined ||
+        !retryOnStatus.has(status) ||
+        !isReplayable(config.data)
+      ) {
+        return fail(error, config);
+      }
+      await manager.invalidate(state.providerKey, state.accessTokenForInvalidation());
+      manager.emit({ type: 'retry', key: state.providerKey, status });
+      const token = await tokenFor(config, state.provider);
+      attach(config, state.provider, token, true);
+      return send(config).catch((again: unknown) => fail(again, config));
+    };
+
+    const attempt = (config: InternalAxiosRequestConfig): Promise<AxiosResponse> =>
+      send(config).catch((error: unknown) => replay(error, config));
+
+    const wrapper: AxiosAdapter = (config) => {
+      const state = stateOf(config);
+      if (state === undefined) return send(config);
+      if (!state.awaitingToken) return attempt(config);
+      return tokenFor(config, state.provider).then((token) => {
+        attach(config, state.provider, token, state.replayed);
+        return attempt(config);
+      });
+    };
+    wrappers.add(wrapper);
+    lastInner = adapter;
+    lastWrapper = wrapper;
+    return wrapper;
+  };
+
+  return {
+    wrap,
+    tokenFailureOf: (error) =>
+      error !== null && typeof error === 'object' ? failures.get(error) : undefined,
+  };
+}
+
+function stateOf(config: InternalAxiosRequestConfig): RequestTokenState | undefined {
+  const tokenAuth = config.tokenAuth;
+  return tokenAuth ? tokenAuth.state : undefined;
+}
+
+/** A body that is a stream was consumed by the first attempt and cannot be sent again. */
+function isReplayable(data: unknown): boolean {
+  if (data === null || typeof data !== 'object') return true;
+  const candidate = data as { pipe?: unknown; getReader?: unknown };
+  return typeof candidate.pipe !== 'function' && typeof candidate.getReader !== 'function';
+}
