@@ -83,8 +83,8 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     if (typeof adapter === 'function' && wrappers.has(adapter)) return adapter;
     if (adapter === lastInner && lastWrapper !== undefined) return lastWrapper;
     const inner = adapter ?? DEFAULT_ADAPTERS;
-    const send = (config: InternalAxiosRequestConfig): Promise<AxiosResponse> =>
-      getAdapter(inner, config)(config);
+    const send: AxiosAdapter =
+      typeof inner === 'function' ? inner : (config) => getAdapter(inner, config)(config);
 
     const replay = async (error: unknown, config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
       const state = stateOf(config);

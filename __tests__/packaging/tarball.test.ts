@@ -121,6 +121,7 @@ beforeAll(async () => {
       'install',
       '--offline',
       '--omit=peer',
+      '--legacy-peer-deps',
       '--no-audit',
       '--no-fund',
       '--no-package-lock',
