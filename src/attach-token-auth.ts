@@ -87,6 +87,21 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     config.headers.set(header, value);
     config.tokenAuth = tokenAuth;
   };
+  // Likewise, requests of a cold burst share one frozen "awaiting a token" value per provider.
+  let sharedAwaiting: { provider: TokenProvider; tokenAuth: TokenAuthRequestOptions } | undefined;
+  const awaiting = (
+    provider: TokenProvider,
+    replayed: boolean,
+    override: TokenProvider | undefined,
+  ): TokenAuthRequestOptions => {
+    if (!replayed && override === undefined && sharedAwaiting?.provider === provider) {
+      return sharedAwaiting.tokenAuth;
+    }
+    const state = new RequestTokenState(provider, replayed);
+    const tokenAuth = Object.freeze(override === undefined ? { state } : { provider: override, state });
+    if (!replayed && override === undefined) sharedAwaiting = { provider, tokenAuth };
+    return tokenAuth;
+  };
   const dispatch = createTokenDispatch({ manager, header, retryOnStatus, attach });
 
   /** The provider whose token this request gets, or undefined to send it as it is. */
@@ -119,10 +134,7 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
         attach(config, provider, cached, replayed);
       } else {
         if (previous?.state?.isOwnHeader(config.headers.get(header)) === true) config.headers.delete(header);
-        const state = new RequestTokenState(provider, replayed);
-        config.tokenAuth = Object.freeze(
-          previous?.provider === undefined ? { state } : { provider: previous.provider, state },
-        );
+        config.tokenAuth = awaiting(provider, replayed, previous?.provider);
       }
       config.adapter = dispatch.wrap(config.adapter);
     } catch (error) {

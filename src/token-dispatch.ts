@@ -53,22 +53,36 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
   let lastInner: unknown;
   let lastWrapper: AxiosAdapter | undefined;
 
-  const tokenFor = (config: InternalAxiosRequestConfig, provider: TokenProvider): Promise<Token> => {
+  /** What a request that waited for a token and got none rejects with inside the adapter. */
+  const tokenFailure = (error: unknown, config: InternalAxiosRequestConfig): AxiosError => {
     const signal = config.signal as AbortSignal | undefined;
-    return manager.getToken(provider, { signal }).catch((error: unknown) => {
-      if (signal?.aborted === true && error === signal.reason) {
-        throw new CanceledError(undefined, config);
-      }
-      const failure = new AxiosError(
-        'The access token for this request could not be obtained (see `cause`)',
-        'ERR_TOKEN_REQUEST',
-        config,
-      );
-      if (error instanceof Error) failure.cause = error;
-      failures.set(failure, error);
-      throw failure;
-    });
+    if (signal?.aborted === true && error === signal.reason) return new CanceledError(undefined, config);
+    const failure = new AxiosError(
+      'The access token for this request could not be obtained (see `cause`)',
+      'ERR_TOKEN_REQUEST',
+      config,
+    );
+    if (error instanceof Error) failure.cause = error;
+    failures.set(failure, error);
+    return failure;
   };
+
+  /** Attaches a token to `config` (waiting for it), then runs `next`; one promise per request. */
+  const withToken = (
+    config: InternalAxiosRequestConfig,
+    provider: TokenProvider,
+    replayed: boolean,
+    next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
+  ): Promise<AxiosResponse> =>
+    manager.getToken(provider, { signal: config.signal as AbortSignal | undefined }).then(
+      (token) => {
+        attach(config, provider, token, replayed);
+        return next(config);
+      },
+      (error: unknown) => {
+        throw tokenFailure(error, config);
+      },
+    );
 
   /** Scrubs what leaves the adapter, so even response interceptors that run before ours see no token. */
   const fail = (error: unknown, config: InternalAxiosRequestConfig): never => {
@@ -100,9 +114,9 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
       }
       await manager.invalidate(state.providerKey, state.accessTokenForInvalidation());
       manager.emit({ type: 'retry', key: state.providerKey, status });
-      const token = await tokenFor(config, state.provider);
-      attach(config, state.provider, token, true);
-      return send(config).catch((again: unknown) => fail(again, config));
+      return withToken(config, state.provider, true, (replay) =>
+        send(replay).catch((again: unknown) => fail(again, replay)),
+      );
     };
 
     const attempt = (config: InternalAxiosRequestConfig): Promise<AxiosResponse> =>
@@ -112,10 +126,7 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
       const state = stateOf(config);
       if (state === undefined) return send(config);
       if (!state.awaitingToken) return attempt(config);
-      return tokenFor(config, state.provider).then((token) => {
-        attach(config, state.provider, token, state.replayed);
-        return attempt(config);
-      });
+      return withToken(config, state.provider, state.replayed, attempt);
     };
     wrappers.add(wrapper);
     lastInner = adapter;
