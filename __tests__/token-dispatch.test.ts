@@ -87,6 +87,21 @@ describe('createTokenDispatch: wrapping', () => {
     expect(dispatch.wrap(undefined)).not.toBe(wrapped);
   });
 
+  it('reuses one wrapper for equal adapter lists: axios copies its default list into every config', () => {
+    const { dispatch } = harness();
+    const wrapped = dispatch.wrap(['xhr', 'http', 'fetch']);
+    expect(dispatch.wrap(['xhr', 'http', 'fetch'])).toBe(wrapped);
+    expect(dispatch.wrap(['fetch'])).not.toBe(wrapped);
+  });
+
+  it('resolves an adapter list with axios when the request is sent', async () => {
+    const { dispatch, provider } = harness();
+    const config = awaiting(provider, { adapter: ['nonexistent-adapter'] as never });
+    await expect(dispatch.wrap(['nonexistent-adapter'] as never)(config)).rejects.toThrow(
+      /nonexistent-adapter/,
+    );
+  });
+
   it('passes a request the plugin does not handle straight through', async () => {
     const { dispatch, inner, sent, provider } = harness([401]);
     const config = {

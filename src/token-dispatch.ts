@@ -94,8 +94,10 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
   };
 
   const wrap = (adapter: InternalAxiosRequestConfig['adapter']): AxiosAdapter => {
+    if (lastWrapper !== undefined && (adapter === lastWrapper || sameAdapter(adapter, lastInner))) {
+      return lastWrapper;
+    }
     if (typeof adapter === 'function' && wrappers.has(adapter)) return adapter;
-    if (adapter === lastInner && lastWrapper !== undefined) return lastWrapper;
     const inner = adapter ?? DEFAULT_ADAPTERS;
     const send: AxiosAdapter =
       typeof inner === 'function' ? inner : (config) => getAdapter(inner, config)(config);
@@ -139,6 +141,13 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     tokenFailureOf: (error) =>
       error !== null && typeof error === 'object' ? failures.get(error) : undefined,
   };
+}
+
+/** axios copies an adapter list (its default, `['xhr', 'http', 'fetch']`) into every request's config. */
+function sameAdapter(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  return a.every((entry, index) => entry === b[index]);
 }
 
 function stateOf(config: InternalAxiosRequestConfig): RequestTokenState | undefined {
