@@ -1,5 +1,11 @@
 import { Readable } from 'node:stream';
-import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import axios, {
+  AxiosError,
+  type AxiosInstance,
+  type AxiosRequestConfig,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
 import MockAdapter from 'axios-mock-adapter';
 import { attachTokenAuth } from '../src/attach-token-auth.js';
 import { TokenAuthConfigError, TokenRequestError } from '../src/errors.js';
@@ -385,6 +391,22 @@ describe('attachTokenAuth: alongside other interceptors', () => {
     await api.get('/fresh');
     expect(seen).toEqual(['Bearer token-fake-1']);
     expect(provider.calls).toBe(1);
+  });
+
+  it('a request with its own adapter gets the token, waits for it and is replayed after a 401', async () => {
+    const { api, provider } = setup();
+    const seen: unknown[] = [];
+    const own = (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
+      seen.push(config.headers.get('Authorization'));
+      const status = seen.length === 1 ? 401 : 200;
+      const response = { data: null, status, statusText: '', headers: {}, config };
+      return status === 200
+        ? Promise.resolve(response)
+        : Promise.reject(new AxiosError('Unauthorized', 'ERR_BAD_REQUEST', config, undefined, response));
+    };
+    await expect(api.get('/own', { adapter: own })).resolves.toMatchObject({ status: 200 });
+    expect(seen).toEqual(['Bearer token-fake-1', 'Bearer token-fake-2']);
+    expect(provider.calls).toBe(2);
   });
 
   it('a provider selector that throws fails the request with its error; nothing is sent', async () => {
