@@ -39,7 +39,9 @@ const attached = new WeakSet<AxiosInstance>();
 
 /**
  * Makes every request of `instance` carry a valid access token, refreshed before it expires and
- * renewed once after a 401.
+ * renewed once after a 401. Adds one synchronous request interceptor and one response interceptor,
+ * and wraps each request's `config.adapter`: a request with no token cached yet takes it there, and
+ * a 401 is replayed there, so other plugins see one request and its final answer.
  *
  * @example
  * const api = axios.create({ baseURL: 'https://api.example.com' });
