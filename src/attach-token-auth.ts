@@ -83,8 +83,10 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
       return;
     }
     const value = `${scheme ?? token.tokenType} ${token.accessToken}`;
-    const state = new RequestTokenState(provider, replayed, value, token.accessToken);
-    const tokenAuth = Object.freeze(override === undefined ? { state } : { provider: override, state });
+    const tokenAuth = frozenTokenAuth(
+      new RequestTokenState(provider, replayed, value, token.accessToken),
+      override,
+    );
     if (!replayed && override === undefined) shared = { token, key: provider.key, value, tokenAuth };
     config.headers.set(header, value);
     config.tokenAuth = tokenAuth;
@@ -99,8 +101,7 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     if (!replayed && override === undefined && sharedAwaiting?.provider === provider) {
       return sharedAwaiting.tokenAuth;
     }
-    const state = new RequestTokenState(provider, replayed);
-    const tokenAuth = Object.freeze(override === undefined ? { state } : { provider: override, state });
+    const tokenAuth = frozenTokenAuth(new RequestTokenState(provider, replayed), override);
     if (!replayed && override === undefined) sharedAwaiting = { provider, tokenAuth };
     return tokenAuth;
   };
@@ -113,10 +114,9 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     const current = config.headers.get(header);
     const ours = perRequest?.state?.isOwnHeader(current) === true;
     if (!ours && current !== undefined && current !== null && current !== '') return undefined;
-    if (!mayCarryToken(config)) {
-      if (ours) config.headers.delete(header);
-      return undefined;
-    }
+    // A header this plugin set on an earlier pass (axios-retry resends the config) is stale either way.
+    if (ours) config.headers.delete(header);
+    if (!mayCarryToken(config)) return undefined;
     const chosen = perRequest?.provider ?? select(config);
     if (chosen !== undefined && perRequest?.state === undefined) pinMultipartBoundary(config);
     return chosen;
@@ -135,7 +135,6 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
       if (cached !== undefined) {
         attach(config, provider, cached, replayed);
       } else {
-        if (previous?.state?.isOwnHeader(config.headers.get(header)) === true) config.headers.delete(header);
         config.tokenAuth = awaiting(provider, replayed, previous?.provider);
       }
       config.adapter = dispatch.wrap(config.adapter);
@@ -167,6 +166,13 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     instance.interceptors.response.eject(responseId);
     attached.delete(instance);
   };
+}
+
+function frozenTokenAuth(
+  state: RequestTokenState,
+  override: TokenProvider | undefined,
+): TokenAuthRequestOptions {
+  return Object.freeze(override === undefined ? { state } : { provider: override, state });
 }
 
 function constant(provider: TokenProvider): ProviderSelector {
