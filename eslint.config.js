@@ -7,6 +7,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'coverage/**',
+      '.tmp/**',
       'bench/results.json',
       '**/*.cjs',
       '__tests__/**/fixtures/**',
