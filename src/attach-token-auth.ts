@@ -1,4 +1,5 @@
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import { createAuthHeader } from './auth-header.js';
 import type { TokenAuthRequestOptions } from './axios-config.js';
 import { defaultTokenManager } from './default-token-manager.js';
 import { TokenAuthConfigError } from './errors.js';
@@ -66,6 +67,7 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   }
   const manager = options.manager ?? defaultTokenManager();
   const header = options.header ?? 'Authorization';
+  const authHeader = createAuthHeader(header);
   const scheme = options.scheme;
   const retryOnStatus = new Set(options.retryOnStatus ?? [401]);
   const mayCarryToken = createOriginPolicy(instance, options.origins ?? []);
@@ -78,17 +80,17 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   const attach: AttachToken = (config, provider, token, replayed) => {
     const override = config.tokenAuth ? config.tokenAuth.provider : undefined;
     if (!replayed && override === undefined && shared?.token === token && shared.key === provider.key) {
-      config.headers.set(header, shared.value);
+      authHeader.write(config.headers, shared.value);
       config.tokenAuth = shared.tokenAuth;
       return;
     }
-    const value = `${scheme ?? token.tokenType} ${token.accessToken}`;
+    const value = authHeader.normalize(`${scheme ?? token.tokenType} ${token.accessToken}`);
     const tokenAuth = frozenTokenAuth(
       new RequestTokenState(provider, replayed, value, token.accessToken),
       override,
     );
     if (!replayed && override === undefined) shared = { token, key: provider.key, value, tokenAuth };
-    config.headers.set(header, value);
+    authHeader.write(config.headers, value);
     config.tokenAuth = tokenAuth;
   };
   // Likewise, requests of a cold burst share one frozen "awaiting a token" value per provider.
@@ -111,11 +113,11 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   const providerFor = (config: InternalAxiosRequestConfig): TokenProvider | undefined => {
     const perRequest = config.tokenAuth;
     if (perRequest === false) return undefined;
-    const current = config.headers.get(header);
+    const current = authHeader.read(config.headers);
     const ours = perRequest?.state?.isOwnHeader(current) === true;
     if (!ours && current !== undefined && current !== null && current !== '') return undefined;
     // A header this plugin set on an earlier pass (axios-retry resends the config) is stale either way.
-    if (ours) config.headers.delete(header);
+    if (ours) authHeader.remove(config.headers);
     if (!mayCarryToken(config)) return undefined;
     const chosen = perRequest?.provider ?? select(config);
     if (chosen !== undefined && perRequest?.state === undefined) pinMultipartBoundary(config);
@@ -184,7 +186,9 @@ function constant(provider: TokenProvider): ProviderSelector {
  * not be byte-identical; a boundary named in `Content-Type` is reused. Browsers set their own.
  */
 function pinMultipartBoundary(config: InternalAxiosRequestConfig): void {
-  if (typeof FormData === 'undefined' || !(config.data instanceof FormData)) return;
+  const data: unknown = config.data;
+  if (typeof data !== 'object' || data === null) return;
+  if (typeof FormData === 'undefined' || !(data instanceof FormData)) return;
   const contentType = config.headers.getContentType();
   if (typeof contentType === 'string' && /boundary=/i.test(contentType)) return;
   const boundary = `axios-token-flight-${randomUUID().replaceAll('-', '')}`;
