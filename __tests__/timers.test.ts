@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { MAX_TIMER_DELAY_MS, sleep } from '../src/timers.js';
+import { MAX_TIMER_DELAY_MS, sleep, yieldToEventLoop } from '../src/timers.js';
 
 /** Whether `promise` has settled after the pending microtasks ran. */
 async function settled(promise: Promise<unknown>): Promise<boolean> {
@@ -90,5 +90,39 @@ describe('sleep', () => {
     jest.advanceTimersByTime(10);
     await slept;
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+});
+
+describe('yieldToEventLoop', () => {
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  it('resolves on a later turn: after the microtasks and after callbacks queued before it', async () => {
+    const order: string[] = [];
+    setImmediate(() => order.push('queued before'));
+    const yielded = yieldToEventLoop().then(() => order.push('yielded'));
+    expect(await settled(yielded)).toBe(false);
+    await yielded;
+    expect(order).toEqual(['queued before', 'yielded']);
+  });
+
+  it('keeps nothing alive: its immediate is unref-ed', async () => {
+    const spy = jest.spyOn(global, 'setImmediate');
+    await yieldToEventLoop();
+    const immediate = spy.mock.results[0]?.value as NodeJS.Immediate;
+    expect(immediate.hasRef()).toBe(false);
+  });
+
+  it('falls back to a 0 ms timer where there is no setImmediate (browsers)', async () => {
+    const original = global.setImmediate;
+    const timeout = jest.spyOn(global, 'setTimeout');
+    try {
+      (global as { setImmediate?: unknown }).setImmediate = undefined;
+      await yieldToEventLoop();
+    } finally {
+      global.setImmediate = original;
+    }
+    expect(timeout).toHaveBeenCalledWith(expect.any(Function), 0);
   });
 });

@@ -135,6 +135,23 @@ describe('TokenManager expiry', () => {
     expect(provider.calls).toBe(2);
   });
 
+  it('starts a background refresh on a later turn, not inside the request that noticed the window', async () => {
+    const time = clock();
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });
+    const manager = new TokenManager({ now: time.now });
+    await manager.getToken(provider);
+    time.advance(240_000);
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(provider.calls).toBe(1);
+    await flush();
+    expect(provider.calls).toBe(2);
+    // A caller that must wait meanwhile joins the refresh that was started: still one fetch.
+    time.advance(35_000);
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-2' });
+    expect(provider.calls).toBe(2);
+  });
+
   it('makes callers wait once less than minValidityMs is left', async () => {
     const time = clock();
     const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });

@@ -267,6 +267,36 @@ describe('retries', () => {
     expect(h.sleep).toHaveBeenCalledWith(100, undefined, false);
   });
 
+  it('sends a background refresh on a later turn of the event loop, a foreground one at once', async () => {
+    for (const background of [false, true]) {
+      const events: string[] = [];
+      const answering = axios.create({
+        adapter: async (config) => {
+          events.push('sent');
+          return { data: okBody, status: 200, statusText: 'OK', headers: {}, config };
+        },
+      });
+      setImmediate(() => events.push('next turn'));
+      await requestToken(request({ http: answering }), { background }, hooks());
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(events).toEqual(background ? ['next turn', 'sent'] : ['sent', 'next turn']);
+    }
+  });
+
+  it('does not take up a background answer whose refresh was cancelled while it waited for its turn', async () => {
+    const controller = new AbortController();
+    const answering = axios.create({
+      adapter: async (config) => {
+        // The answer is in; the manager is disposed before the next turn reads it.
+        setImmediate(() => controller.abort(new Error('disposed')));
+        return { data: okBody, status: 200, statusText: 'OK', headers: {}, config };
+      },
+    });
+    await expect(
+      requestToken(request({ http: answering }), { background: true, signal: controller.signal }, hooks()),
+    ).rejects.toThrow('disposed');
+  });
+
   it('doubles the backoff ceiling each attempt, up to maxDelayMs', async () => {
     mock.onPost().reply(503);
     const h = hooks({ random: () => 1 });

@@ -27,3 +27,17 @@ export function sleep(ms: number, signal?: AbortSignal, keepAlive = false): Prom
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Resolves on a later turn of the event loop (after pending I/O callbacks), keeping nothing alive.
+ * Background work awaits it between its steps, so no step holds up the requests of the app for long.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (typeof setImmediate === 'function') {
+      (setImmediate(resolve) as { unref?: () => void }).unref?.();
+    } else {
+      setTimeout(resolve, 0);
+    }
+  });
+}

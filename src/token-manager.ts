@@ -4,6 +4,7 @@ import { TokenRequestError } from './errors.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { backgroundRetryDelay, refreshSchedule, type RefreshPolicy } from './refresh-schedule.js';
 import { SafeStore } from './safe-store.js';
+import { yieldToEventLoop } from './timers.js';
 import type { Token, TokenProvider } from './token.js';
 import type { TokenEvent, TokenEventListener } from './token-events.js';
 import type { TokenStore } from './token-store.js';
@@ -194,6 +195,8 @@ export class TokenManager {
   }
 
   async #obtain(provider: TokenProvider, replacing: string | undefined, background: boolean): Promise<Token> {
+    // The request that noticed the refresh window does not wait for the refresh: start it on its own turn.
+    if (background) await yieldToEventLoop();
     const key = provider.key;
     const adopted = await this.#adoptStored(key, replacing);
     if (adopted !== undefined) return adopted;

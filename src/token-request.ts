@@ -10,7 +10,7 @@ import {
   type RetryOptions,
 } from './retry-policy.js';
 import { assertSecureTokenUrl } from './secure-url.js';
-import { MAX_TIMER_DELAY_MS, sleep } from './timers.js';
+import { MAX_TIMER_DELAY_MS, sleep, yieldToEventLoop } from './timers.js';
 import type { Token } from './token.js';
 import { readTokenErrorBody } from './token-error-body.js';
 
@@ -84,9 +84,18 @@ export async function requestToken(
   const now = hooks.now ?? Date.now;
   const deadline = now() + policy.deadlineMs;
 
+  const background = context.background === true;
   for (let attempt = 1; ; attempt += 1) {
     const timeoutMs = attempt === 1 ? request.timeoutMs : Math.min(request.timeoutMs, deadline - now());
-    const outcome = await attemptOnce(http, url.href, request, clampTimeout(timeoutMs), signal, now);
+    const outcome = await attemptOnce(
+      http,
+      url.href,
+      request,
+      clampTimeout(timeoutMs),
+      signal,
+      now,
+      background,
+    );
     if ('token' in outcome) return outcome.token;
     if (!outcome.retryable || attempt >= policy.attempts) throw outcome.error;
     const delay = outcome.retryAfterMs ?? backoffDelay(attempt, policy, hooks.random ?? Math.random);
@@ -104,37 +113,46 @@ async function attemptOnce(
   timeoutMs: number,
   signal: AbortSignal | undefined,
   now: () => number,
+  background: boolean,
 ): Promise<Attempt> {
+  const config: AxiosRequestConfig = {
+    url,
+    method: request.method ?? 'POST',
+    headers: mergeHeaders(
+      { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      request.headers ?? {},
+    ),
+    data: request.body === undefined ? '' : request.body.toString(),
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    maxRedirects: 0,
+    maxContentLength: MAX_TOKEN_BODY_BYTES,
+    maxBodyLength: MAX_TOKEN_BODY_BYTES,
+    timeout: timeoutMs,
+    // Should the given `http` instance have tokens attached, the token request must not wait for itself.
+    tokenAuth: false,
+    ...(signal === undefined ? {} : { signal }),
+  };
+  // A background refresh is split over turns of the event loop (preparing, sending, reading the
+  // answer), so that none of its steps holds up the app's own requests for long.
+  if (background) await yieldToEventLoop();
   let response: AxiosResponse<unknown>;
   // Lifetimes count from when the request left: an answer that waited in a busy event loop must not
   // make a token look longer-lived here than it is at the server.
   const sentAt = now();
   try {
-    response = await http.request<unknown>({
-      url,
-      method: request.method ?? 'POST',
-      headers: mergeHeaders(
-        { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        request.headers ?? {},
-      ),
-      data: request.body === undefined ? '' : request.body.toString(),
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      maxRedirects: 0,
-      maxContentLength: MAX_TOKEN_BODY_BYTES,
-      maxBodyLength: MAX_TOKEN_BODY_BYTES,
-      timeout: timeoutMs,
-      // Should the given `http` instance have tokens attached, the token request must not wait for itself.
-      tokenAuth: false,
-      ...(signal === undefined ? {} : { signal }),
-    });
+    response = await http.request<unknown>(config);
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     if (axios.isAxiosError(error) && error.response !== undefined) {
       return fromResponse(error.response, request, sentAt);
     }
     return fromTransportError(error, request, timeoutMs);
+  }
+  if (background) {
+    await yieldToEventLoop();
+    signal?.throwIfAborted();
   }
   return fromResponse(response, request, sentAt);
 }
