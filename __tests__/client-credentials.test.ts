@@ -208,8 +208,8 @@ describe('the provider object', () => {
     }
   });
 
-  it('creates its instance from an http config once', async () => {
-    const create = jest.spyOn(axios, 'create');
+  it('creates its instance from an http config once, when the provider is made, not per token request', async () => {
+    const create = jest.spyOn(axios, 'create').mockImplementation(() => http);
     try {
       const provider = clientCredentials({
         tokenUrl: TOKEN_URL,
@@ -217,12 +217,11 @@ describe('the provider object', () => {
         clientSecret: 's',
         http: { timeout: 1 },
       });
-      expect(create).not.toHaveBeenCalled();
-      create.mockImplementation(() => http);
+      expect(create).toHaveBeenCalledTimes(1);
+      expect(create).toHaveBeenCalledWith({ timeout: 1 });
       await provider.fetchToken({});
       await provider.fetchToken({});
       expect(create).toHaveBeenCalledTimes(1);
-      expect(create).toHaveBeenCalledWith({ timeout: 1 });
     } finally {
       create.mockRestore();
     }

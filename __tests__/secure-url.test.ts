@@ -1,5 +1,5 @@
 import { TokenRequestError } from '../src/errors.js';
-import { assertSecureTokenUrl, isLoopbackHost } from '../src/secure-url.js';
+import { assertSecureTokenUrl, isLoopbackHost, secureTokenHref } from '../src/secure-url.js';
 
 describe('isLoopbackHost', () => {
   it.each([
@@ -49,5 +49,37 @@ describe('assertSecureTokenUrl', () => {
     expect(caught).toBeInstanceOf(TokenRequestError);
     expect(caught).toMatchObject({ code: 'insecure_token_url', providerKey: 'p' });
     expect(String(caught)).not.toContain('hidden-value');
+  });
+});
+
+describe('secureTokenHref', () => {
+  const options = { providerKey: 'p' };
+
+  it('gives the normalised href of an accepted URL, the same on every call', () => {
+    expect(secureTokenHref('https://A.example', options)).toBe('https://a.example/');
+    expect(secureTokenHref('https://A.example', options)).toBe('https://a.example/');
+    expect(secureTokenHref('http://127.0.0.1:1/t', options)).toBe('http://127.0.0.1:1/t');
+  });
+
+  it('refuses an insecure URL on every call: refusals are not remembered', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(() => secureTokenHref('http://b.example/t', options)).toThrow(TokenRequestError);
+    }
+  });
+
+  it('remembers an http URL allowed with allowInsecureHttp for that setting only', () => {
+    expect(secureTokenHref('http://c.example/t', { ...options, allowInsecureHttp: true })).toBe(
+      'http://c.example/t',
+    );
+    expect(() => secureTokenHref('http://c.example/t', options)).toThrow(
+      expect.objectContaining({ code: 'insecure_token_url' }),
+    );
+  });
+
+  it('stays correct past the number of URLs it keeps', () => {
+    for (let i = 0; i < 200; i++) {
+      expect(secureTokenHref(`https://host-${i}.example/t`, options)).toBe(`https://host-${i}.example/t`);
+    }
+    expect(() => secureTokenHref('http://d.example/t', options)).toThrow(TokenRequestError);
   });
 });

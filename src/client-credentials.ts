@@ -1,6 +1,7 @@
 import { encodeBase64 } from './base64.js';
 import { redactSecrets, TokenAuthConfigError } from './errors.js';
 import {
+  type BuiltTokenRequest,
   createHttpTokenProvider,
   requireString,
   requireUrl,
@@ -75,22 +76,24 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
       : undefined;
   const secrets = basic === undefined ? [clientSecret] : [clientSecret, basic];
 
-  return createHttpTokenProvider(key, options, () => {
-    const params = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (basic === undefined) {
-      params.set('client_id', clientId);
-      params.set('client_secret', clientSecret);
-    }
-    if (scope !== undefined && scope !== '') params.set('scope', scope);
-    if (audience !== undefined) params.set('audience', audience);
-    for (const [param, value] of Object.entries(extraParams)) params.set(param, value);
-    return {
-      tokenUrl,
-      headers: basic === undefined ? headers : { ...headers, Authorization: `Basic ${basic}` },
-      ...(authMethod === 'client_secret_query' ? { query: params } : { body: params }),
-      secrets,
-    };
+  const params = new URLSearchParams({ grant_type: 'client_credentials' });
+  if (basic === undefined) {
+    params.set('client_id', clientId);
+    params.set('client_secret', clientSecret);
+  }
+  if (scope !== undefined && scope !== '') params.set('scope', scope);
+  if (audience !== undefined) params.set('audience', audience);
+  for (const [param, value] of Object.entries(extraParams)) params.set(param, value);
+  // Every token request of this grant is the same: build it once (the token request only reads it).
+  const request: BuiltTokenRequest = Object.freeze({
+    tokenUrl,
+    headers: Object.freeze(
+      basic === undefined ? { ...headers } : { ...headers, Authorization: `Basic ${basic}` },
+    ),
+    ...(authMethod === 'client_secret_query' ? { query: params } : { body: params }),
+    secrets,
   });
+  return createHttpTokenProvider(key, options, () => request);
 }
 
 /** The base64 part of a Basic value: RFC 6749 §2.3.1 form-encodes id and secret first. */

@@ -47,11 +47,10 @@ export function createHttpTokenProvider(
   }
   const retry = resolveRetryPolicy(options.retry);
   const allowInsecureHttp = options.allowInsecureHttp === true;
-  let http: AxiosInstance | undefined;
+  const http = createTokenHttp(options.http);
   const provider: TokenProvider = {
     key,
     async fetchToken(context: FetchTokenContext = {}): Promise<Token> {
-      http ??= createTokenHttp(options.http);
       return requestToken(
         { ...build(), providerKey: key, http, timeoutMs, allowInsecureHttp, retry },
         { signal: context.signal, background: context.background },

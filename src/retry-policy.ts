@@ -26,6 +26,7 @@ export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
 });
 
 const NO_RETRY: RetryPolicy = Object.freeze({ ...DEFAULT_RETRY, attempts: 1 });
+const RESOLVED = new WeakSet<object>([DEFAULT_RETRY, NO_RETRY]);
 
 /**
  * Fills in the defaults; `false` means a single attempt.
@@ -34,6 +35,8 @@ const NO_RETRY: RetryPolicy = Object.freeze({ ...DEFAULT_RETRY, attempts: 1 });
 export function resolveRetryPolicy(retry: RetryOptions | false | undefined): RetryPolicy {
   if (retry === false) return NO_RETRY;
   if (retry === undefined) return DEFAULT_RETRY;
+  // Providers resolve their policy once; each token request passes it on as it is.
+  if (RESOLVED.has(retry)) return retry as RetryPolicy;
   const policy = { ...DEFAULT_RETRY, ...definedOnly(retry) };
   if (!Number.isInteger(policy.attempts) || policy.attempts < 1) {
     throw new TokenAuthConfigError('retry.attempts must be an integer of at least 1', 'invalid_options');
@@ -46,7 +49,9 @@ export function resolveRetryPolicy(retry: RetryOptions | false | undefined): Ret
       );
     }
   }
-  return Object.freeze(policy);
+  const resolved = Object.freeze(policy);
+  RESOLVED.add(resolved);
+  return resolved;
 }
 
 function definedOnly(retry: RetryOptions): Partial<RetryPolicy> {

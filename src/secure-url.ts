@@ -41,6 +41,26 @@ export function assertSecureTokenUrl(tokenUrl: string, options: SecureUrlOptions
   throw refuse(tokenUrl, options, `${url.protocol} URLs are not allowed, use https:`);
 }
 
+/** Token URLs already found secure (with `allowInsecureHttp` on or off): a provider sends one again and again. */
+const secureHrefs = new Map<string, string>();
+const SECURE_HREFS_KEPT = 64;
+
+/**
+ * The `href` of `tokenUrl` once {@link assertSecureTokenUrl} accepts it; remembered, so that a
+ * provider's repeated token requests (each one rare, so its code runs cold) do not parse it again.
+ *
+ * @throws {TokenRequestError} with code `'insecure_token_url'`, as {@link assertSecureTokenUrl}.
+ */
+export function secureTokenHref(tokenUrl: string, options: SecureUrlOptions): string {
+  const cacheKey = `${options.allowInsecureHttp === true ? 'any' : 'secure'} ${tokenUrl}`;
+  const known = secureHrefs.get(cacheKey);
+  if (known !== undefined) return known;
+  const { href } = assertSecureTokenUrl(tokenUrl, options);
+  if (secureHrefs.size >= SECURE_HREFS_KEPT) secureHrefs.clear();
+  secureHrefs.set(cacheKey, href);
+  return href;
+}
+
 function refuse(tokenUrl: string, options: SecureUrlOptions, description: string): TokenRequestError {
   return new TokenRequestError({
     providerKey: options.providerKey,

@@ -9,7 +9,7 @@ import {
   resolveRetryPolicy,
   type RetryOptions,
 } from './retry-policy.js';
-import { assertSecureTokenUrl } from './secure-url.js';
+import { secureTokenHref } from './secure-url.js';
 import { MAX_TIMER_DELAY_MS, sleep, yieldToEventLoop } from './timers.js';
 import type { Token } from './token.js';
 import { readTokenErrorBody } from './token-error-body.js';
@@ -77,8 +77,8 @@ export async function requestToken(
 ): Promise<Token> {
   const { signal } = context;
   signal?.throwIfAborted();
-  const url = assertSecureTokenUrl(request.tokenUrl, request);
-  for (const [name, value] of request.query ?? []) url.searchParams.append(name, value);
+  const href = secureTokenHref(request.tokenUrl, request);
+  const url = request.query === undefined ? href : withQuery(href, request.query);
   const policy = resolveRetryPolicy(request.retry);
   const http = createTokenHttp(request.http);
   const now = hooks.now ?? Date.now;
@@ -87,15 +87,7 @@ export async function requestToken(
   const background = context.background === true;
   for (let attempt = 1; ; attempt += 1) {
     const timeoutMs = attempt === 1 ? request.timeoutMs : Math.min(request.timeoutMs, deadline - now());
-    const outcome = await attemptOnce(
-      http,
-      url.href,
-      request,
-      clampTimeout(timeoutMs),
-      signal,
-      now,
-      background,
-    );
+    const outcome = await attemptOnce(http, url, request, clampTimeout(timeoutMs), signal, now, background);
     if ('token' in outcome) return outcome.token;
     if (!outcome.retryable || attempt >= policy.attempts) throw outcome.error;
     const delay = outcome.retryAfterMs ?? backoffDelay(attempt, policy, hooks.random ?? Math.random);
@@ -221,6 +213,12 @@ function fromTransportError(error: unknown, request: TokenHttpRequest, timeoutMs
     error: new TokenRequestError({ ...base, code: 'network_error', description }),
     retryable: axiosCode !== 'ERR_CANCELED',
   };
+}
+
+function withQuery(href: string, query: URLSearchParams): string {
+  const url = new URL(href);
+  for (const [name, value] of query) url.searchParams.append(name, value);
+  return url.href;
 }
 
 function clampTimeout(ms: number): number {
