@@ -328,6 +328,36 @@ describe('TokenManager abort', () => {
   });
 });
 
+describe('TokenManager dispose before a refresh is sent', () => {
+  it('ends a background refresh still waiting for its turn: nothing is fetched or cached', async () => {
+    const time = clock();
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });
+    const manager = new TokenManager({ now: time.now });
+    await manager.getToken(provider);
+    time.advance(240_000);
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    manager.dispose();
+    await flush();
+    await flush();
+    expect(provider.calls).toBe(1);
+    expect(manager.peekToken(provider)).toBeUndefined();
+  });
+
+  it('ends a fetch that waited for the store: the provider sees an aborted signal', async () => {
+    const gate = deferred<undefined>();
+    const store: TokenStore = { get: () => gate.promise, set: () => undefined, delete: () => false };
+    const provider = fakeProvider();
+    const manager = new TokenManager({ store });
+    const waiting = manager.getToken(provider);
+    await flush();
+    manager.dispose();
+    gate.resolve(undefined);
+    await waiting.catch(() => undefined);
+    expect(provider.contexts.every((context) => context.signal?.aborted === true)).toBe(true);
+    expect(manager.peekToken(provider)).toBeUndefined();
+  });
+});
+
 describe('TokenManager events', () => {
   it('reports fetch, fetched, invalidated and fetch_failed without tokens', async () => {
     const events: TokenEvent[] = [];

@@ -195,16 +195,21 @@ export class TokenManager {
   }
 
   async #obtain(provider: TokenProvider, replacing: string | undefined, background: boolean): Promise<Token> {
-    // The request that noticed the refresh window does not wait for the refresh: start it on its own turn.
-    if (background) await yieldToEventLoop();
+    // A `dispose()` while this waits (for its turn, or for the store) ends it: `#lifetime` is replaced then.
+    const lifetime = this.#lifetime.signal;
+    if (background) {
+      // The request that noticed the refresh window does not wait for the refresh: start it on its own turn.
+      await yieldToEventLoop();
+      lifetime.throwIfAborted();
+    }
     const key = provider.key;
     const adopted = await this.#adoptStored(key, replacing);
     if (adopted !== undefined) return adopted;
-    if (!this.#store.shared) return this.#fetch(provider, background);
+    if (!this.#store.shared) return this.#fetch(provider, background, lifetime);
     // Inside the shared lock another holder may just have written a token: read again first.
     return this.#store.singleFlight(
       key,
-      async () => (await this.#adoptStored(key, replacing)) ?? this.#fetch(provider, background),
+      async () => (await this.#adoptStored(key, replacing)) ?? this.#fetch(provider, background, lifetime),
     );
   }
 
@@ -219,13 +224,16 @@ export class TokenManager {
     return stored;
   }
 
-  async #fetch(provider: TokenProvider, background: boolean): Promise<Token> {
+  async #fetch(provider: TokenProvider, background: boolean, lifetime: AbortSignal): Promise<Token> {
     const key = provider.key;
     this.emit({ type: 'fetch', key, background });
     const sentAt = this.#now();
     let fetched: Token;
     try {
-      fetched = validateToken(await provider.fetchToken({ signal: this.#lifetime.signal, background }), key);
+      const answer = await provider.fetchToken({ signal: lifetime, background });
+      // A provider that does not watch the signal still gets nothing cached after `dispose()`.
+      lifetime.throwIfAborted();
+      fetched = validateToken(answer, key);
     } catch (error) {
       this.emit({ type: 'fetch_failed', key, error, background });
       if (isCredentialsFailure(error)) {
