@@ -118,6 +118,32 @@ describeInChromium('attachTokenAuth in Chromium', () => {
     expect(lab.stats.tokenRequests).toBe(1);
   });
 
+  it('refreshes a token nearing expiry once, in the background: no request waits for it', async () => {
+    lab.setTokenLifetime(2_000);
+    try {
+      expect((await page.evaluate(() => window.atf.request('/rfc/first'))).status).toBe(200);
+      lab.setTokenDelay(400);
+      // From half of its 2 s life on, requests keep using the token while one refresh runs (400 ms).
+      const during = await page.evaluate(() => window.atf.steady(1_100, 250));
+      expect(during.length).toBeGreaterThan(0);
+      for (const outcome of during) {
+        expect(outcome.status).toBe(200);
+        expect(outcome.ms).toBeLessThan(400);
+      }
+      await page.waitForTimeout(600);
+      expect(lab.stats.tokenRequests).toBe(2);
+      const after = await page.evaluate(() => window.atf.request('/rfc/after'));
+      expect(after.status).toBe(200);
+      expect(lab.stats.tokenRequests).toBe(2);
+      expect(lab.stats.expiredTokenSeen).toBe(0);
+      const sent = lab.stats.apiRequestsLog.map((request) => request.headers['authorization']);
+      expect(sent.at(-1)).not.toBe(sent[0]);
+      expect(await page.evaluate(() => window.atf.events())).toMatchObject({ fetch: 2, fetched: 2 });
+    } finally {
+      lab.setTokenLifetime(60_000);
+    }
+  });
+
   it('keeps tokens out of web storage', async () => {
     await page.evaluate(() => window.atf.burst(2));
     expect(await page.evaluate(() => window.atf.hasWebStorage())).toBe(0);

@@ -89,6 +89,14 @@ const atf = {
     setTimeout(() => controller.abort(), afterMs);
     return request('/rfc/aborted', { signal: controller.signal });
   },
+  /** Sequential requests for `durationMs`, starting `afterMs` from now. */
+  async steady(afterMs: number, durationMs: number): Promise<Outcome[]> {
+    await new Promise((resolve) => setTimeout(resolve, afterMs));
+    const outcomes: Outcome[] = [];
+    const stopAt = performance.now() + durationMs;
+    while (performance.now() < stopAt) outcomes.push(await request(`/rfc/steady-${outcomes.length}`));
+    return outcomes;
+  },
   events(): Record<string, number> {
     return { ...events };
   },
