@@ -107,11 +107,12 @@ describe('yieldToEventLoop', () => {
     expect(order).toEqual(['queued before', 'yielded']);
   });
 
-  it('keeps nothing alive: its immediate is unref-ed', async () => {
+  it('keeps the process alive until it has run: a caller may wait on the step after it', async () => {
     const spy = jest.spyOn(global, 'setImmediate');
-    await yieldToEventLoop();
+    const yielded = yieldToEventLoop();
     const immediate = spy.mock.results[0]?.value as NodeJS.Immediate;
-    expect(immediate.hasRef()).toBe(false);
+    expect(immediate.hasRef()).toBe(true);
+    await yielded;
   });
 
   it('falls back to a 0 ms timer where there is no setImmediate (browsers)', async () => {

@@ -29,15 +29,16 @@ export function sleep(ms: number, signal?: AbortSignal, keepAlive = false): Prom
 }
 
 /**
- * Resolves on a later turn of the event loop (after pending I/O callbacks), keeping nothing alive.
- * Background work awaits it between its steps, so no step holds up the requests of the app for long.
+ * Resolves on a later turn of the event loop (after pending I/O callbacks). Background work awaits
+ * it between its steps, so no step holds up the requests of the app for long.
+ *
+ * It is not unref'd: it keeps a process alive only until it runs, at once, and a caller may be
+ * waiting on the step that follows (one that joined a background refresh), which a process that
+ * exits in between would cut off.
  */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise<void>((resolve) => {
-    if (typeof setImmediate === 'function') {
-      (setImmediate(resolve) as { unref?: () => void }).unref?.();
-    } else {
-      setTimeout(resolve, 0);
-    }
+    if (typeof setImmediate === 'function') setImmediate(resolve);
+    else setTimeout(resolve, 0);
   });
 }

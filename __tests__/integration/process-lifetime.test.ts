@@ -36,4 +36,10 @@ describe('a one-shot Node script', () => {
     expect(stdout).toContain('status 200');
     expect(lab.stats.tokenRequests).toBe(2);
   });
+
+  it('is not cut off while it waits for a background refresh that has not sent its request yet', async () => {
+    const joined = resolve(__dirname, '../support/scripts/join-background-refresh.ts');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', joined], { timeout: 20_000 });
+    expect(stdout.trim()).toBe('joined token-2');
+  });
 });
