@@ -22,6 +22,21 @@ function clock(start = T0): { now: () => number; advance(ms: number): void; set(
 
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** A 300 s token cached, the clock moved into its refresh window (at 240 s), and one peek there. */
+async function refreshWindowPeeked(): Promise<{
+  time: ReturnType<typeof clock>;
+  provider: ReturnType<typeof fakeProvider>;
+  manager: TokenManager;
+}> {
+  const time = clock();
+  const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });
+  const manager = new TokenManager({ now: time.now });
+  await manager.getToken(provider);
+  time.advance(240_000);
+  expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+  return { time, provider, manager };
+}
+
 describe('TokenManager single flight', () => {
   it('fetches once, then serves the cached token', async () => {
     const provider = fakeProvider();
@@ -136,12 +151,7 @@ describe('TokenManager expiry', () => {
   });
 
   it('starts a background refresh on a later turn, not inside the request that noticed the window', async () => {
-    const time = clock();
-    const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });
-    const manager = new TokenManager({ now: time.now });
-    await manager.getToken(provider);
-    time.advance(240_000);
-    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    const { time, provider, manager } = await refreshWindowPeeked();
     for (let i = 0; i < 10; i++) await Promise.resolve();
     expect(provider.calls).toBe(1);
     await flush();
@@ -330,12 +340,7 @@ describe('TokenManager abort', () => {
 
 describe('TokenManager dispose before a refresh is sent', () => {
   it('ends a background refresh still waiting for its turn: nothing is fetched or cached', async () => {
-    const time = clock();
-    const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });
-    const manager = new TokenManager({ now: time.now });
-    await manager.getToken(provider);
-    time.advance(240_000);
-    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    const { provider, manager } = await refreshWindowPeeked();
     manager.dispose();
     await flush();
     await flush();

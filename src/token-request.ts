@@ -83,7 +83,6 @@ export async function requestToken(
   const http = createTokenHttp(request.http);
   const now = hooks.now ?? Date.now;
   const deadline = now() + policy.deadlineMs;
-
   const background = context.background === true;
   for (let attempt = 1; ; attempt += 1) {
     const timeoutMs = attempt === 1 ? request.timeoutMs : Math.min(request.timeoutMs, deadline - now());
@@ -93,7 +92,7 @@ export async function requestToken(
     const delay = outcome.retryAfterMs ?? backoffDelay(attempt, policy, hooks.random ?? Math.random);
     // A wait that would end past the deadline is not worth starting: fail now.
     if (now() + delay >= deadline) throw outcome.error;
-    await (hooks.sleep ?? sleep)(delay, signal, context.background !== true);
+    await (hooks.sleep ?? sleep)(delay, signal, !background);
     signal?.throwIfAborted();
   }
 }
