@@ -1,5 +1,6 @@
+import axios from 'axios';
 import type { Contender } from '../contenders/contender.js';
-import { createLab, type Lab } from '../in-process-adapter.js';
+import { CLIENT_ID, CLIENT_SECRET, createLab, type Lab } from '../in-process-adapter.js';
 import { collectGarbage } from '../stats.js';
 
 /** How long the in-process token endpoint takes to answer in the burst scenarios, ms. */
@@ -40,6 +41,30 @@ export async function burst(
     unauthorized: lab.unauthorized,
     ms,
   };
+}
+
+/**
+ * One token round-trip with no token logic around it: a fresh axios instance posts the
+ * client-credentials grant to the same endpoint the bursts use and reads the JSON answer. This is
+ * the "one fetch" of the cold-burst floor: the endpoint's delay plus what axios itself spends
+ * sending the request and reading the answer, which every contender pays.
+ */
+export async function tokenRoundTrip(): Promise<number> {
+  const lab = createLab({ tokenDelayMs: TOKEN_DELAY_MS });
+  const http = axios.create({ adapter: lab.adapter });
+  const body = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: CLIENT_ID,
+    client_secret: CLIENT_SECRET,
+  }).toString();
+  collectGarbage();
+  const started = performance.now();
+  const response = await http.post<string>(lab.tokenUrl, body, {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  const ms = performance.now() - started;
+  if (response.status !== 200 || lab.tokenRequests !== 1) throw new Error('the token round-trip failed');
+  return ms;
 }
 
 /** Rounds per burst size: many for small bursts, few for 10 000. */
