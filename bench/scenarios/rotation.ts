@@ -28,7 +28,7 @@ export const rotation: Scenario = {
   id: 'rotation',
   async run({ quick, contenders, log }) {
     const durationMs = quick ? 2100 : 6000;
-    const rounds = quick ? 1 : 3;
+    const rounds = quick ? 1 : 5;
     const refreshing = contenders.filter((contender) => contender.refreshes);
     const runs = new Map(refreshing.map((contender) => [contender, [] as RotationRun[]]));
     for (let round = 0; round < rounds; round += 1) {
