@@ -10,6 +10,7 @@ import type { RequestTokenState } from './request-token-state.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
 import type { Token, TokenProvider } from './token.js';
 import type { TokenManager } from './token-manager.js';
+import { createTokenWaiters } from './token-waiters.js';
 
 /** Sets the token on a request and records it in `config.tokenAuth`. */
 export type AttachToken = (
@@ -52,6 +53,7 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
   const wrappers = new WeakSet<AxiosAdapter>();
   let lastInner: unknown;
   let lastWrapper: AxiosAdapter | undefined;
+  const waitForToken = createTokenWaiters(manager);
 
   /** What a request that waited for a token and got none rejects with inside the adapter. */
   const tokenFailure = (error: unknown, config: InternalAxiosRequestConfig): AxiosError => {
@@ -74,7 +76,7 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     replayed: boolean,
     next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
   ): Promise<AxiosResponse> =>
-    manager.getToken(provider, { signal: config.signal as AbortSignal | undefined }).then(
+    waitForToken(provider, config.signal as AbortSignal | undefined).then(
       (token) => {
         attach(config, provider, token, replayed);
         return next(config);
