@@ -16,8 +16,9 @@ interface Waiter {
  *
  * Why not `manager.getToken(...).then(...)` per request: every such call hangs one more reaction on
  * the same pending promise, a linked list as long as the burst. The garbage collector's parallel
- * young-generation pass cannot split a linked list between its threads, and in a burst of 1 000 to
- * 10 000 waiting requests those collections took about twice as long as with an array.
+ * young-generation pass cannot split a linked list between its threads: in a burst of 10 000
+ * waiting requests its helper thread did almost none of the work, and each collection took about
+ * 1.7 times as long as with the waiters in an array.
  */
 export function createTokenWaiters(manager: TokenManager): WaitForToken {
   const waiting = new Map<string, Waiter[]>();
