@@ -154,6 +154,18 @@ describe('createTokenDispatch: a request awaiting its token', () => {
     expect(error.config).toBe(config);
     expect(sent).toEqual([]);
   });
+
+  it('a burst of 200 waiting requests makes one getToken call; each request is sent with the token', async () => {
+    const { dispatch, inner, sent, provider, manager } = harness();
+    const getToken = jest.spyOn(manager, 'getToken');
+    const wrapped = dispatch.wrap(inner);
+    const responses = await Promise.all(Array.from({ length: 200 }, () => wrapped(awaiting(provider))));
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    expect(getToken).toHaveBeenCalledTimes(1);
+    expect(provider.calls).toBe(1);
+    expect(new Set(sent)).toEqual(new Set(['Bearer token-fake-1']));
+    expect(sent).toHaveLength(200);
+  });
 });
 
 describe('createTokenDispatch: replay after a 401', () => {
