@@ -23,28 +23,27 @@ interface Waiter {
 export function createTokenWaiters(manager: TokenManager): WaitForToken {
   const waiting = new Map<string, Waiter[]>();
 
-  const join = (provider: TokenProvider): Promise<Token> => {
+  /** A new group for `provider`'s key, settled (and forgotten) with one `getToken` call. */
+  const startGroup = (provider: TokenProvider): Waiter[] => {
     const key = provider.key;
-    let waiters = waiting.get(key);
-    if (waiters === undefined) {
-      const group: Waiter[] = [];
-      waiters = group;
-      waiting.set(key, group);
-      const settle = (): void => {
-        if (waiting.get(key) === group) waiting.delete(key);
-      };
-      manager.getToken(provider).then(
-        (token) => {
-          settle();
-          for (const waiter of group) waiter.resolve(token);
-        },
-        (error: unknown) => {
-          settle();
-          for (const waiter of group) waiter.reject(error);
-        },
-      );
-    }
-    const group = waiters;
+    const group: Waiter[] = [];
+    waiting.set(key, group);
+    // A group is made only when none waits for its key, so the one under `key` is this one until it settles.
+    manager.getToken(provider).then(
+      (token) => {
+        waiting.delete(key);
+        for (const waiter of group) waiter.resolve(token);
+      },
+      (error: unknown) => {
+        waiting.delete(key);
+        for (const waiter of group) waiter.reject(error);
+      },
+    );
+    return group;
+  };
+
+  const join = (provider: TokenProvider): Promise<Token> => {
+    const group = waiting.get(provider.key) ?? startGroup(provider);
     return new Promise<Token>((resolve, reject) => {
       group.push({ resolve, reject });
     });
