@@ -73,7 +73,7 @@ describe('SafeStore: get, set and delete', () => {
       },
       (e) => events.push(e),
     );
-    await expect(safe.get('k')).resolves.toBeUndefined();
+    expect(safe.get('k')).toBeUndefined();
     await expect(safe.delete('k', undefined)).resolves.toBe(false);
     expect(types(events)).toEqual(['store_error:get', 'store_recovered']);
   });
@@ -101,7 +101,29 @@ describe('SafeStore: get, set and delete', () => {
       { get: () => null as never, set: () => undefined, delete: () => true },
       () => {},
     );
+    expect(safe.get('k')).toBeUndefined();
+  });
+
+  it('answers get synchronously for a synchronous store, so no turn is spent on it', () => {
+    const safe = new SafeStore({ get: () => TOKEN, set: () => undefined, delete: () => true }, () => {});
+    expect(safe.get('k')).toBe(TOKEN);
+  });
+
+  it('answers get with a promise for an asynchronous store, and catches its rejection', async () => {
+    const { safe, state, events } = flakyStore();
+    await safe.set('k', TOKEN, 60_000);
+    const answer = safe.get('k');
+    expect(answer).toBeInstanceOf(Promise);
+    await expect(answer).resolves.toBe(TOKEN);
+    state.down = true;
     await expect(safe.get('k')).resolves.toBeUndefined();
+    expect(types(events)).toEqual(['store_error:get']);
+  });
+
+  it('takes a store answer that is only a thenable, not a native promise', async () => {
+    const thenable = { then: (resolve: (token: Token) => void) => resolve(TOKEN) } as Promise<Token>;
+    const safe = new SafeStore({ get: () => thenable, set: () => undefined, delete: () => true }, () => {});
+    await expect(safe.get('k')).resolves.toBe(TOKEN);
   });
 });
 

@@ -166,6 +166,17 @@ describe('createTokenDispatch: a request awaiting its token', () => {
     expect(new Set(sent)).toEqual(new Set(['Bearer token-fake-1']));
     expect(sent).toHaveLength(200);
   });
+
+  it("a burst's token request leaves with its first request, not after the burst is issued", async () => {
+    const { dispatch, inner, provider } = harness();
+    const wrapped = dispatch.wrap(inner);
+    const burst = [wrapped(awaiting(provider))];
+    expect(provider.calls).toBe(1);
+    for (let i = 0; i < 99; i += 1) burst.push(wrapped(awaiting(provider)));
+    expect(provider.calls).toBe(1);
+    await Promise.all(burst);
+    expect(provider.calls).toBe(1);
+  });
 });
 
 describe('createTokenDispatch: replay after a 401', () => {

@@ -56,6 +56,47 @@ describe('TokenManager single flight', () => {
     expect(new Set(tokens.map((t) => t.accessToken))).toEqual(new Set(['token-fake-1']));
   });
 
+  it("sends the token request in the caller's own turn when the store answers synchronously", async () => {
+    const provider = fakeProvider({ delayMs: 5 });
+    const manager = new TokenManager();
+    const first = manager.getToken(provider);
+    expect(provider.calls).toBe(1);
+    // A caller in the same turn joins that flight.
+    const second = manager.getToken(provider);
+    expect(provider.calls).toBe(1);
+    expect(await second).toBe(await first);
+    expect(provider.calls).toBe(1);
+  });
+
+  it('lets an onEvent listener that asks for the same key join the flight being started', async () => {
+    const provider = fakeProvider({ delayMs: 5 });
+    const joined: Promise<unknown>[] = [];
+    const manager: TokenManager = new TokenManager({
+      onEvent: (event) => {
+        if (event.type === 'fetch') joined.push(manager.getToken(provider));
+      },
+    });
+    const first = await manager.getToken(provider);
+    expect(joined).toHaveLength(1);
+    expect(await joined[0]).toBe(first);
+    expect(provider.calls).toBe(1);
+  });
+
+  it('waits for an asynchronous store before it sends a token request', async () => {
+    const gate = deferred<undefined>();
+    const store: TokenStore = { get: () => gate.promise, set: () => undefined, delete: () => false };
+    const provider = fakeProvider();
+    const manager = new TokenManager({ store });
+    const waiting = manager.getToken(provider);
+    const joined = manager.getToken(provider);
+    await flush();
+    expect(provider.calls).toBe(0);
+    gate.resolve(undefined);
+    expect((await waiting).accessToken).toBe('token-fake-1');
+    expect(await joined).toBe(await waiting);
+    expect(provider.calls).toBe(1);
+  });
+
   it('keeps one flight per provider key', async () => {
     const a = fakeProvider({ key: 'a', delayMs: 5 });
     const b = fakeProvider({ key: 'b', delayMs: 5 });

@@ -22,15 +22,32 @@ export class SafeStore {
     return typeof this.#store.singleFlight === 'function';
   }
 
-  async get(key: string): Promise<Token | undefined> {
+  /**
+   * The token stored under `key`: synchronously when the store answers synchronously (the in-memory
+   * one does), so that a token request that follows leaves in the caller's own turn of the event loop.
+   */
+  get(key: string): Token | undefined | Promise<Token | undefined> {
+    let answer: Token | undefined | Promise<Token | undefined>;
     try {
-      const token = await this.#store.get(key);
-      this.#succeeded(key);
-      return token ?? undefined;
+      answer = this.#store.get(key);
     } catch (error) {
       this.#failed(key, 'get', error);
       return undefined;
     }
+    if (!isThenable(answer)) {
+      this.#succeeded(key);
+      return answer ?? undefined;
+    }
+    return Promise.resolve(answer).then(
+      (token) => {
+        this.#succeeded(key);
+        return token ?? undefined;
+      },
+      (error: unknown) => {
+        this.#failed(key, 'get', error);
+        return undefined;
+      },
+    );
   }
 
   async set(key: string, token: Token, ttlMs: number): Promise<void> {
@@ -108,4 +125,8 @@ export class SafeStore {
     this.#failing = true;
     this.#emit({ type: 'store_error', key, operation, error });
   }
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as Partial<PromiseLike<T>> | null | undefined)?.then === 'function';
 }

@@ -3,6 +3,7 @@ import { abortable } from './abortable.js';
 import { TokenRequestError } from './errors.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { backgroundRetryDelay, refreshSchedule, type RefreshPolicy } from './refresh-schedule.js';
+import { checkProviderToken } from './provider-token.js';
 import { SafeStore } from './safe-store.js';
 import { yieldToEventLoop } from './timers.js';
 import type { Token, TokenProvider } from './token.js';
@@ -81,6 +82,8 @@ export class TokenManager {
   readonly #onEvent: TokenEventListener | undefined;
   readonly #now: () => number;
   #lifetime = new AbortController();
+  /** Keys whose flight is in its synchronous start (see `#startFlight`). */
+  readonly #starting = new Set<string>();
   readonly #flight: (
     provider: TokenProvider,
     replacing: string | undefined,
@@ -180,12 +183,31 @@ export class TokenManager {
       this.#cooldowns.delete(provider.key);
     }
     // Forced or too close to expiry: the store's copy of this same token is no better.
-    return this.#flight(provider, this.#entries.get(provider.key)?.token.accessToken, false);
+    return this.#startFlight(provider, this.#entries.get(provider.key)?.token.accessToken, false);
+  }
+
+  /**
+   * The flight of `provider`'s key, started if none runs. A flight runs synchronously up to its first
+   * wait, and p-memoize lists it only then: a caller that reaches here from inside that part (an
+   * `onEvent` listener, a provider asking for its own key) joins it on the next microtask instead of
+   * starting a second one.
+   */
+  #startFlight(provider: TokenProvider, replacing: string | undefined, background: boolean): Promise<Token> {
+    const key = provider.key;
+    if (this.#starting.has(key)) {
+      return Promise.resolve().then(() => this.#flight(provider, replacing, background));
+    }
+    this.#starting.add(key);
+    try {
+      return this.#flight(provider, replacing, background);
+    } finally {
+      this.#starting.delete(key);
+    }
   }
 
   #refreshInBackground(provider: TokenProvider, entry: CacheEntry): void {
     entry.backgroundAfter = Number.POSITIVE_INFINITY;
-    this.#flight(provider, entry.token.accessToken, true).then(
+    this.#startFlight(provider, entry.token.accessToken, true).then(
       () => undefined,
       () => {
         entry.backgroundFailures += 1;
@@ -203,7 +225,10 @@ export class TokenManager {
       lifetime.throwIfAborted();
     }
     const key = provider.key;
-    const adopted = await this.#adoptStored(key, replacing);
+    // No `await` for a store that answers synchronously: a cold burst's token request then leaves
+    // while the app is still issuing the burst, instead of after it.
+    const found = this.#adoptStored(key, replacing);
+    const adopted = found instanceof Promise ? await found : found;
     if (adopted !== undefined) return adopted;
     if (!this.#store.shared) return this.#fetch(provider, background, lifetime);
     // Inside the shared lock another holder may just have written a token: read again first.
@@ -213,8 +238,14 @@ export class TokenManager {
     );
   }
 
-  async #adoptStored(key: string, replacing: string | undefined): Promise<Token | undefined> {
-    const stored = await this.#store.get(key);
+  #adoptStored(key: string, replacing: string | undefined): Token | undefined | Promise<Token | undefined> {
+    const stored = this.#store.get(key);
+    return stored instanceof Promise
+      ? stored.then((token) => this.#adopt(key, replacing, token))
+      : this.#adopt(key, replacing, stored);
+  }
+
+  #adopt(key: string, replacing: string | undefined, stored: Token | undefined): Token | undefined {
     if (stored === undefined || stored.accessToken === replacing || stored.expiresAt === null)
       return undefined;
     const now = this.#now();
@@ -233,7 +264,7 @@ export class TokenManager {
       const answer = await provider.fetchToken({ signal: lifetime, background });
       // A provider that does not watch the signal still gets nothing cached after `dispose()`.
       lifetime.throwIfAborted();
-      fetched = validateToken(answer, key);
+      fetched = checkProviderToken(answer, key);
     } catch (error) {
       this.emit({ type: 'fetch_failed', key, error, background });
       if (isCredentialsFailure(error)) {
@@ -261,31 +292,6 @@ export class TokenManager {
     const { refreshAt, waitAt } = refreshSchedule(token.expiresAt ?? issuedAt, issuedAt, this.#policy);
     this.#entries.set(key, { token, refreshAt, waitAt, backgroundAfter: refreshAt, backgroundFailures: 0 });
   }
-}
-
-function validateToken(token: unknown, key: string): Token {
-  const candidate = token as Partial<Token> | null | undefined;
-  if (typeof candidate?.accessToken !== 'string' || candidate.accessToken === '') {
-    throw new TokenRequestError({
-      providerKey: key,
-      code: 'invalid_token_response',
-      description: 'the provider returned no access token',
-    });
-  }
-  const expiresAt = candidate.expiresAt;
-  if (expiresAt !== null && expiresAt !== undefined && !Number.isFinite(expiresAt)) {
-    throw new TokenRequestError({
-      providerKey: key,
-      code: 'invalid_token_response',
-      description: 'the provider returned a token with an invalid expiresAt',
-    });
-  }
-  return {
-    ...(candidate as Token),
-    tokenType:
-      typeof candidate.tokenType === 'string' && candidate.tokenType !== '' ? candidate.tokenType : 'Bearer',
-    expiresAt: expiresAt ?? null,
-  };
 }
 
 function isCredentialsFailure(error: unknown): boolean {

@@ -1,0 +1,33 @@
+import { TokenRequestError } from './errors.js';
+import type { Token } from './token.js';
+
+/**
+ * What a provider's `fetchToken` answered, checked and completed: a missing `tokenType` becomes
+ * `'Bearer'`, a missing `expiresAt` `null`. Custom providers are user code, so nothing is assumed.
+ *
+ * @throws {TokenRequestError} `invalid_token_response` without a usable access token or expiry.
+ */
+export function checkProviderToken(token: unknown, key: string): Token {
+  const candidate = token as Partial<Token> | null | undefined;
+  if (typeof candidate?.accessToken !== 'string' || candidate.accessToken === '') {
+    throw new TokenRequestError({
+      providerKey: key,
+      code: 'invalid_token_response',
+      description: 'the provider returned no access token',
+    });
+  }
+  const expiresAt = candidate.expiresAt;
+  if (expiresAt !== null && expiresAt !== undefined && !Number.isFinite(expiresAt)) {
+    throw new TokenRequestError({
+      providerKey: key,
+      code: 'invalid_token_response',
+      description: 'the provider returned a token with an invalid expiresAt',
+    });
+  }
+  return {
+    ...(candidate as Token),
+    tokenType:
+      typeof candidate.tokenType === 'string' && candidate.tokenType !== '' ? candidate.tokenType : 'Bearer',
+    expiresAt: expiresAt ?? null,
+  };
+}
