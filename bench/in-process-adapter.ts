@@ -55,6 +55,15 @@ export interface Lab {
 export const CLIENT_ID = 'bench-client';
 export const CLIENT_SECRET = 'bench-secret';
 
+/** The client-credentials grant of the lab's client, form-encoded: the body of a bare token request. */
+export function grantBody(): string {
+  return new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: CLIENT_ID,
+    client_secret: CLIENT_SECRET,
+  }).toString();
+}
+
 export function createLab(options: LabOptions = {}): Lab {
   const resolved: Required<LabOptions> = {
     tokenLifetimeS: options.tokenLifetimeS ?? 3600,

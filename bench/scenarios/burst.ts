@@ -1,6 +1,6 @@
 import axios from 'axios';
 import type { Contender } from '../contenders/contender.js';
-import { CLIENT_ID, CLIENT_SECRET, createLab, type Lab } from '../in-process-adapter.js';
+import { createLab, grantBody, type Lab } from '../in-process-adapter.js';
 import { collectGarbage } from '../stats.js';
 
 /** How long the in-process token endpoint takes to answer in the burst scenarios, ms. */
@@ -52,11 +52,7 @@ export async function burst(
 export async function tokenRoundTrip(): Promise<number> {
   const lab = createLab({ tokenDelayMs: TOKEN_DELAY_MS });
   const http = axios.create({ adapter: lab.adapter });
-  const body = new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_id: CLIENT_ID,
-    client_secret: CLIENT_SECRET,
-  }).toString();
+  const body = grantBody();
   collectGarbage();
   const started = performance.now();
   const response = await http.post<string>(lab.tokenUrl, body, {
