@@ -1,6 +1,6 @@
 import { TokenManager } from '../src/token-manager.js';
-import { createTokenWaiters } from '../src/token-waiters.js';
-import type { Token } from '../src/token.js';
+import { createTokenWaiters, type TokenWaiter, type WaitForToken } from '../src/token-waiters.js';
+import type { Token, TokenProvider } from '../src/token.js';
 import { deferred, fakeProvider, token } from './support/fake-provider.js';
 
 function setup(options: { key?: string } = {}) {
@@ -9,7 +9,24 @@ function setup(options: { key?: string } = {}) {
   const provider = fakeProvider(options);
   const gate = deferred<Token>();
   provider.next = () => gate.promise;
-  return { manager, getToken, provider, gate, wait: createTokenWaiters(manager) };
+  const waitForToken = createTokenWaiters(manager);
+  return { manager, getToken, provider, gate, waitForToken, wait: promised(waitForToken) };
+}
+
+/** The waiters' callbacks as a promise, which most cases read more easily. */
+function promised(waitForToken: WaitForToken) {
+  return (provider: TokenProvider, signal: AbortSignal | undefined): Promise<Token> =>
+    new Promise((resolve, reject) => waitForToken(provider, signal, { onToken: resolve, onError: reject }));
+}
+
+/** A waiter that records what it was told. */
+function recorder(): TokenWaiter & { told: string[] } {
+  const told: string[] = [];
+  return {
+    told,
+    onToken: (t) => told.push(`token ${t.accessToken}`),
+    onError: (e) => told.push(`error ${(e as Error).message}`),
+  };
 }
 
 describe('createTokenWaiters', () => {
@@ -90,6 +107,54 @@ describe('createTokenWaiters', () => {
       'token-second-1',
     ]);
     expect(getToken).toHaveBeenCalledTimes(2);
+  });
+
+  it('tells a waiter of a cached token before returning', async () => {
+    const { manager, provider, gate, waitForToken } = setup();
+    gate.resolve(token('cached', Date.now() + 60_000));
+    await manager.getToken(provider);
+    const waiter = recorder();
+    waitForToken(provider, undefined, waiter);
+    expect(waiter.told).toEqual(['token cached']);
+  });
+
+  it('tells an aborted waiter once, with the reason, and not again when the token arrives', async () => {
+    const { provider, gate, waitForToken, wait } = setup();
+    const controller = new AbortController();
+    const waiter = recorder();
+    waitForToken(provider, controller.signal, waiter);
+    controller.abort(new Error('gave up'));
+    controller.signal.dispatchEvent(new Event('abort'));
+    gate.resolve(token('late', Date.now() + 60_000));
+    await wait(provider, undefined);
+    expect(waiter.told).toEqual(['error gave up']);
+  });
+
+  it('stops listening to the signal of a waiter that got its token', async () => {
+    const { provider, gate, waitForToken } = setup();
+    const controller = new AbortController();
+    const removed = jest.spyOn(controller.signal, 'removeEventListener');
+    const waiter = recorder();
+    waitForToken(provider, controller.signal, waiter);
+    gate.resolve(token('shared', Date.now() + 60_000));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(waiter.told).toEqual(['token shared']);
+    expect(removed).toHaveBeenCalledWith('abort', expect.any(Function));
+    controller.abort(new Error('after the token'));
+    expect(waiter.told).toEqual(['token shared']);
+  });
+
+  it('still tells the other waiters when one of them throws', async () => {
+    const { provider, gate, waitForToken, wait } = setup();
+    waitForToken(provider, undefined, {
+      onToken: () => {
+        throw new Error('faulty waiter');
+      },
+      onError: () => undefined,
+    });
+    const other = wait(provider, undefined);
+    gate.resolve(token('shared', Date.now() + 60_000));
+    await expect(other).resolves.toMatchObject({ accessToken: 'shared' });
   });
 
   it('fetches again for waiters that come after the token they shared was invalidated', async () => {

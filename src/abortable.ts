@@ -21,6 +21,7 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
   });
 }
 
-function abortReason(signal: AbortSignal): unknown {
+/** Why `signal` aborted: its `reason`, or the DOM's `AbortError` where a runtime gives none. */
+export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }

@@ -76,15 +76,21 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     replayed: boolean,
     next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
   ): Promise<AxiosResponse> =>
-    waitForToken(provider, config.signal as AbortSignal | undefined).then(
-      (token) => {
-        attach(config, provider, token, replayed);
-        return next(config);
-      },
-      (error: unknown) => {
-        throw tokenFailure(error, config);
-      },
-    );
+    new Promise<AxiosResponse>((resolve, reject) => {
+      waitForToken(provider, config.signal as AbortSignal | undefined, {
+        onToken(token) {
+          try {
+            attach(config, provider, token, replayed);
+            next(config).then(resolve, reject);
+          } catch (error) {
+            reject(error);
+          }
+        },
+        onError(error) {
+          reject(tokenFailure(error, config));
+        },
+      });
+    });
 
   /** Scrubs what leaves the adapter, so even response interceptors that run before ours see no token. */
   const fail = (error: unknown, config: InternalAxiosRequestConfig): never => {
