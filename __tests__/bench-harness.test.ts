@@ -1,6 +1,7 @@
 import { contenders } from '../bench/contenders/index.js';
 import { createLab } from '../bench/in-process-adapter.js';
 import { burst } from '../bench/scenarios/burst.js';
+import { rotationFloor } from '../bench/scenarios/rotation-floor.js';
 
 describe('benchmark contenders do the same job', () => {
   it.each(contenders.map((contender) => [contender.id, contender] as const))(
@@ -75,5 +76,37 @@ describe('benchmark contenders do the same job', () => {
     const naive = contenders.find((contender) => contender.id === 'naive')!;
     const cold = await burst(naive, 20, async () => undefined);
     expect(cold).toMatchObject({ tokenRequests: 20, failed: 0 });
+  });
+});
+
+describe('the rotation floor', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('sends with a token the API accepts and swaps it for a fresh one halfway through each lifetime', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask', 'performance'] });
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    const lab = createLab({ tokenLifetimeS: 1 });
+    const client = rotationFloor.create(lab);
+    const first = await client.http.get('/resource');
+    expect(first.status).toBe(200);
+    expect(lab.tokenRequests).toBe(0);
+    jest.advanceTimersByTime(500);
+    await settle();
+    await settle();
+    expect(lab.tokenRequests).toBe(1);
+    const second = await client.http.get('/resource');
+    expect(second.status).toBe(200);
+    expect(second.config.headers.get('Authorization')).not.toBe(first.config.headers.get('Authorization'));
+    jest.advanceTimersByTime(499);
+    await settle();
+    expect(lab.tokenRequests).toBe(1);
+    jest.advanceTimersByTime(1);
+    await settle();
+    await settle();
+    expect(lab.tokenRequests).toBe(2);
+    client.dispose();
+    jest.advanceTimersByTime(5000);
+    await settle();
+    expect(lab.tokenRequests).toBe(2);
   });
 });

@@ -4,7 +4,8 @@ type MaybePromise<T> = T | Promise<T>;
 
 /**
  * Where a {@link TokenManager} keeps tokens besides its own in-memory copy. Every method may be
- * synchronous or asynchronous. Implementations must pass the shared store conformance suite.
+ * synchronous or asynchronous; a synchronous `get` lets a cold fetch start in the caller's own turn.
+ * Implementations must pass the shared store conformance suite.
  */
 export interface TokenStore {
   /** The token stored under `key`, or `undefined`. An expired token is never returned. */
