@@ -64,4 +64,21 @@ describe('abortable', () => {
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
+
+  it('with a signal already aborted, leaves the rejection of the promise it drops handled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const gate = deferred<string>();
+      await expect(abortable(gate.promise, AbortSignal.abort())).rejects.toMatchObject({
+        name: 'AbortError',
+      });
+      gate.reject(new Error('nobody listens'));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

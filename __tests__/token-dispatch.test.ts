@@ -140,6 +140,22 @@ describe('createTokenDispatch: a request awaiting its token', () => {
     expect(sent).toEqual([]);
   });
 
+  it('a signal aborted by the provider as the fetch starts cancels the request at once, nothing sent', async () => {
+    const { dispatch, inner, sent, provider } = harness();
+    const controller = new AbortController();
+    provider.next = () => {
+      controller.abort();
+      return new Promise<Token>(() => undefined);
+    };
+    const config = awaiting(provider, { signal: controller.signal });
+    const error = (await dispatch
+      .wrap(inner)(config)
+      .catch((e: unknown) => e)) as AxiosError;
+    expect(error.code).toBe('ERR_CANCELED');
+    expect(provider.calls).toBe(1);
+    expect(sent).toEqual([]);
+  });
+
   it('an aborted wait: axios CanceledError carrying the config, nothing sent', async () => {
     const { dispatch, inner, sent, provider } = harness();
     provider.next = () => new Promise<Token>(() => undefined);

@@ -360,6 +360,34 @@ describe('TokenManager abort', () => {
     const manager = new TokenManager();
     const error = await manager.getToken(provider, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
     expect((error as DOMException).name).toBe('AbortError');
+    await flush();
+    expect(provider.calls).toBe(0);
+  });
+
+  it('a signal aborted while the fetch starts ends the wait, and the failing fetch is not left unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const controller = new AbortController();
+      const manager = new TokenManager({
+        onEvent: (event) => {
+          if (event.type === 'fetch') controller.abort(new Error('caller gave up'));
+        },
+      });
+      const provider = fakeProvider();
+      provider.next = () =>
+        new Promise((_, reject) => setTimeout(() => reject(new Error('endpoint down')), 5));
+      await expect(manager.getToken(provider, { signal: controller.signal })).rejects.toThrow(
+        'caller gave up',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await flush();
+      expect(provider.calls).toBe(1);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('dispose clears the cache and aborts running fetches', async () => {

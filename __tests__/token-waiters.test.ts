@@ -130,6 +130,24 @@ describe('createTokenWaiters', () => {
     expect(waiter.told).toEqual(['error gave up']);
   });
 
+  it('tells a waiter whose signal aborts while the fetch starts at once, not when the fetch ends', async () => {
+    const controller = new AbortController();
+    const manager = new TokenManager({
+      onEvent: (event) => {
+        if (event.type === 'fetch') controller.abort(new Error('gave up during the start'));
+      },
+    });
+    const provider = fakeProvider();
+    const gate = deferred<Token>();
+    provider.next = () => gate.promise;
+    const waiter = recorder();
+    createTokenWaiters(manager)(provider, controller.signal, waiter);
+    expect(waiter.told).toEqual(['error gave up during the start']);
+    gate.resolve(token('late', Date.now() + 60_000));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(waiter.told).toEqual(['error gave up during the start']);
+  });
+
   it('stops listening to the signal of a waiter that got its token', async () => {
     const { provider, gate, waitForToken } = setup();
     const controller = new AbortController();

@@ -1,5 +1,5 @@
 import pMemoize from 'p-memoize';
-import { abortable } from './abortable.js';
+import { abortable, abortReason } from './abortable.js';
 import { TokenRequestError } from './errors.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { backgroundRetryDelay, refreshSchedule, type RefreshPolicy } from './refresh-schedule.js';
@@ -120,7 +120,10 @@ export class TokenManager {
       const cached = this.peekToken(provider);
       if (cached !== undefined) return Promise.resolve(cached);
     }
-    return abortable(this.#load(provider), options?.signal);
+    const signal = options?.signal;
+    // An aborted caller starts nothing: a fetch nobody waits for would only fail unheard.
+    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
+    return abortable(this.#load(provider), signal);
   }
 
   /**

@@ -32,10 +32,9 @@ export type WaitForToken = (
 export function createTokenWaiters(manager: TokenManager): WaitForToken {
   const waiting = new Map<string, TokenWaiter[]>();
 
-  /** A new group for `provider`'s key, settled (and forgotten) with one `getToken` call. */
-  const startGroup = (provider: TokenProvider): TokenWaiter[] => {
+  /** Makes `group` the one of `provider`'s key, settled (and forgotten) with one `getToken` call. */
+  const startGroup = (provider: TokenProvider, group: TokenWaiter[]): void => {
     const key = provider.key;
-    const group: TokenWaiter[] = [];
     waiting.set(key, group);
     // A group is made only when none waits for its key, so the one under `key` is this one until it settles.
     manager.getToken(provider).then(
@@ -48,7 +47,6 @@ export function createTokenWaiters(manager: TokenManager): WaitForToken {
         tellEach(group, (waiter) => waiter.onError(error));
       },
     );
-    return group;
   };
 
   return (provider, signal, waiter) => {
@@ -61,8 +59,12 @@ export function createTokenWaiters(manager: TokenManager): WaitForToken {
       waiter.onError(abortReason(signal));
       return;
     }
-    const group = waiting.get(provider.key) ?? startGroup(provider);
+    const existing = waiting.get(provider.key);
+    const group = existing ?? [];
+    // In the group (and listening to its signal) before the fetch starts: that start runs the store,
+    // `onEvent` and the provider synchronously, and any of them may abort the signal.
     group.push(signal === undefined ? waiter : abortableWaiter(waiter, signal));
+    if (existing === undefined) startGroup(provider, group);
   };
 }
 
