@@ -10,7 +10,7 @@ import type { RequestTokenState } from './request-token-state.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
 import type { Token, TokenProvider } from './token.js';
 import type { TokenManager } from './token-manager.js';
-import { createTokenWaiters } from './token-waiters.js';
+import { createTokenWaiters, type TokenWaiter } from './token-waiters.js';
 
 /** Sets the token on a request and records it in `config.tokenAuth`. */
 export type AttachToken = (
@@ -69,6 +69,8 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     return failure;
   };
 
+  const steps: PendingSteps = { attach, tokenFailure };
+
   /** Attaches a token to `config` (waiting for it), then runs `next`; one promise per request. */
   const withToken = (
     config: InternalAxiosRequestConfig,
@@ -77,19 +79,8 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
   ): Promise<AxiosResponse> =>
     new Promise<AxiosResponse>((resolve, reject) => {
-      waitForToken(provider, config.signal as AbortSignal | undefined, {
-        onToken(token) {
-          try {
-            attach(config, provider, token, replayed);
-            next(config).then(resolve, reject);
-          } catch (error) {
-            reject(error);
-          }
-        },
-        onError(error) {
-          reject(tokenFailure(error, config));
-        },
-      });
+      const pending = new PendingRequest(steps, config, provider, replayed, next, resolve, reject);
+      waitForToken(provider, config.signal as AbortSignal | undefined, pending);
     });
 
   /** Scrubs what leaves the adapter, so even response interceptors that run before ours see no token. */
@@ -168,4 +159,51 @@ function isReplayable(data: unknown): boolean {
   if (data === null || typeof data !== 'object') return true;
   const candidate = data as { pipe?: unknown; getReader?: unknown };
   return typeof candidate.pipe !== 'function' && typeof candidate.getReader !== 'function';
+}
+
+interface PendingSteps {
+  attach: AttachToken;
+  tokenFailure(error: unknown, config: InternalAxiosRequestConfig): AxiosError;
+}
+
+/** A request waiting at dispatch for its token; one object, no closures, per waiting request. */
+class PendingRequest implements TokenWaiter {
+  readonly #steps: PendingSteps;
+  readonly #config: InternalAxiosRequestConfig;
+  readonly #provider: TokenProvider;
+  readonly #replayed: boolean;
+  readonly #next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>;
+  readonly #resolve: (response: AxiosResponse | PromiseLike<AxiosResponse>) => void;
+  readonly #reject: (error: unknown) => void;
+
+  constructor(
+    steps: PendingSteps,
+    config: InternalAxiosRequestConfig,
+    provider: TokenProvider,
+    replayed: boolean,
+    next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
+    resolve: (response: AxiosResponse | PromiseLike<AxiosResponse>) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.#steps = steps;
+    this.#config = config;
+    this.#provider = provider;
+    this.#replayed = replayed;
+    this.#next = next;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  onToken(token: Token): void {
+    try {
+      this.#steps.attach(this.#config, this.#provider, token, this.#replayed);
+      this.#next(this.#config).then(this.#resolve, this.#reject);
+    } catch (error) {
+      this.#reject(error);
+    }
+  }
+
+  onError(error: unknown): void {
+    this.#reject(this.#steps.tokenFailure(error, this.#config));
+  }
 }
