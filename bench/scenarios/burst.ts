@@ -65,7 +65,7 @@ export async function tokenRoundTrip(): Promise<number> {
 
 /** Rounds per burst size: many for small bursts, few for 10 000. */
 export function roundsFor(size: number, quick: boolean): number {
-  if (size >= 10_000) return quick ? 1 : 5;
-  if (size >= 1000) return quick ? 2 : 7;
+  if (size >= 10_000) return quick ? 1 : 7;
+  if (size >= 1000) return quick ? 2 : 15;
   return quick ? 5 : 15;
 }
