@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { abortable } from '../src/abortable.js';
 import { deferred } from './support/fake-provider.js';
+import { collectUnhandledRejections } from './support/unhandled-rejections.js';
 
 describe('abortable', () => {
   it('returns the promise itself without a signal', () => {
@@ -66,19 +67,14 @@ describe('abortable', () => {
   });
 
   it('with a signal already aborted, leaves the rejection of the promise it drops handled', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
+    const unhandled = await collectUnhandledRejections(async () => {
       const gate = deferred<string>();
       await expect(abortable(gate.promise, AbortSignal.abort())).rejects.toMatchObject({
         name: 'AbortError',
       });
       gate.reject(new Error('nobody listens'));
       await new Promise((resolve) => setImmediate(resolve));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    });
+    expect(unhandled).toEqual([]);
   });
 });

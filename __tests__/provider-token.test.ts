@@ -1,16 +1,10 @@
 import { inspect } from 'node:util';
-import { TokenRequestError } from '../src/errors.js';
+import type { TokenRequestError } from '../src/errors.js';
 import { checkProviderToken } from '../src/provider-token.js';
+import { expectTokenRequestError } from './support/expect-token-request-error.js';
 
-const failure = (answer: unknown): TokenRequestError => {
-  try {
-    checkProviderToken(answer, 'custom-key');
-  } catch (error) {
-    if (error instanceof TokenRequestError) return error;
-    throw error;
-  }
-  throw new Error('expected a TokenRequestError');
-};
+const failure = (answer: unknown): Promise<TokenRequestError> =>
+  expectTokenRequestError(Promise.resolve().then(() => checkProviderToken(answer, 'custom-key')));
 
 describe('checkProviderToken', () => {
   it.each([
@@ -20,8 +14,8 @@ describe('checkProviderToken', () => {
     ['no accessToken', { tokenType: 'Bearer', expiresAt: null, raw: {} }],
     ['an empty accessToken', { accessToken: '', expiresAt: null, raw: {} }],
     ['a numeric accessToken', { accessToken: 42, expiresAt: null, raw: {} }],
-  ])('refuses %s as invalid_token_response, naming the provider key', (_, answer) => {
-    const error = failure(answer);
+  ])('refuses %s as invalid_token_response, naming the provider key', async (_, answer) => {
+    const error = await failure(answer);
     expect(error.code).toBe('invalid_token_response');
     expect(error.providerKey).toBe('custom-key');
     expect(error.description).toBe('the provider returned no access token');
@@ -29,8 +23,8 @@ describe('checkProviderToken', () => {
 
   it.each([Number.NaN, Number.POSITIVE_INFINITY, '2030-01-01'])(
     'refuses expiresAt %p without quoting the token',
-    (expiresAt) => {
-      const error = failure({ accessToken: 'secret-at-1', expiresAt, raw: {} });
+    async (expiresAt) => {
+      const error = await failure({ accessToken: 'secret-at-1', expiresAt, raw: {} });
       expect(error.code).toBe('invalid_token_response');
       expect(error.description).toBe('the provider returned a token with an invalid expiresAt');
       expect(`${error.message} ${inspect(error)} ${JSON.stringify(error)}`).not.toContain('secret-at-1');

@@ -3,7 +3,8 @@ import { MemoryTokenStore } from '../src/memory-token-store.js';
 import type { TokenEvent } from '../src/token-events.js';
 import { TokenManager } from '../src/token-manager.js';
 import type { TokenStore } from '../src/token-store.js';
-import { deferred, fakeProvider, token } from './support/fake-provider.js';
+import { deferred, fakeProvider, token, type Deferred } from './support/fake-provider.js';
+import { collectUnhandledRejections } from './support/unhandled-rejections.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -21,6 +22,12 @@ function clock(start = T0): { now: () => number; advance(ms: number): void; set(
 }
 
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A store whose `get` answers (nothing) only when the test resolves `gate`. */
+function gatedStore(): { gate: Deferred<undefined>; store: TokenStore } {
+  const gate = deferred<undefined>();
+  return { gate, store: { get: () => gate.promise, set: () => undefined, delete: () => false } };
+}
 
 /** A 300 s token cached, the clock moved into its refresh window (at 240 s), and one peek there. */
 async function refreshWindowPeeked(): Promise<{
@@ -83,8 +90,7 @@ describe('TokenManager single flight', () => {
   });
 
   it('waits for an asynchronous store before it sends a token request', async () => {
-    const gate = deferred<undefined>();
-    const store: TokenStore = { get: () => gate.promise, set: () => undefined, delete: () => false };
+    const { gate, store } = gatedStore();
     const provider = fakeProvider();
     const manager = new TokenManager({ store });
     const waiting = manager.getToken(provider);
@@ -365,17 +371,14 @@ describe('TokenManager abort', () => {
   });
 
   it('a signal aborted while the fetch starts ends the wait, and the failing fetch is not left unhandled', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
+    const provider = fakeProvider();
+    const unhandled = await collectUnhandledRejections(async () => {
       const controller = new AbortController();
       const manager = new TokenManager({
         onEvent: (event) => {
           if (event.type === 'fetch') controller.abort(new Error('caller gave up'));
         },
       });
-      const provider = fakeProvider();
       provider.next = () =>
         new Promise((_, reject) => setTimeout(() => reject(new Error('endpoint down')), 5));
       await expect(manager.getToken(provider, { signal: controller.signal })).rejects.toThrow(
@@ -383,11 +386,9 @@ describe('TokenManager abort', () => {
       );
       await new Promise((resolve) => setTimeout(resolve, 20));
       await flush();
-      expect(provider.calls).toBe(1);
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    });
+    expect(provider.calls).toBe(1);
+    expect(unhandled).toEqual([]);
   });
 
   it('dispose clears the cache and aborts running fetches', async () => {
@@ -418,8 +419,7 @@ describe('TokenManager dispose before a refresh is sent', () => {
   });
 
   it('ends a fetch that waited for the store: the provider sees an aborted signal', async () => {
-    const gate = deferred<undefined>();
-    const store: TokenStore = { get: () => gate.promise, set: () => undefined, delete: () => false };
+    const { gate, store } = gatedStore();
     const provider = fakeProvider();
     const manager = new TokenManager({ store });
     const waiting = manager.getToken(provider);
