@@ -45,6 +45,21 @@ describe('the request', () => {
     expect(first).not.toBe(second);
   });
 
+  it('sends a fresh RqUID on each attempt, a retry after 503 too', async () => {
+    mock.reset();
+    mock
+      .onPost()
+      .replyOnce(503, '')
+      .onPost()
+      .reply(200, JSON.stringify({ access_token: 'giga', expires_at: Date.now() + 1_800_000 }));
+    await gigachat({ credentials: CREDENTIALS, http, retry: { baseDelayMs: 1 } }).fetchToken({});
+    const ids = mock.history.post.map((sent) => sent.headers?.['RqUID']);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toMatch(UUID_V4);
+    expect(ids[1]).toMatch(UUID_V4);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
   it('uses the scope, Bearer scheme and token URL given', async () => {
     await gigachat({
       credentials: CREDENTIALS,
@@ -140,6 +155,26 @@ describe('errors', () => {
       error.response?.body,
     ].join('\n');
     expect(dumps).not.toContain(CREDENTIALS);
+  });
+
+  it.each([
+    ['the decoded secret', CLIENT_SECRET],
+    ['the decoded id:secret', `${CLIENT_ID}:${CLIENT_SECRET}`],
+  ])('redacts %s when a server echoes it for a key given as credentials', async (_, echoed) => {
+    mock.reset();
+    mock.onPost().reply(401, JSON.stringify({ code: 7, message: `bad ${echoed}` }));
+    const error = (await gigachat({ credentials: CREDENTIALS, http })
+      .fetchToken({})
+      .catch((e: unknown) => e)) as TokenRequestError;
+    expect(error).toBeInstanceOf(TokenRequestError);
+    const dumps = [
+      JSON.stringify(error),
+      error.stack,
+      inspect(error, { depth: Infinity, showHidden: true }),
+      error.response?.body,
+    ].join('\n');
+    expect(dumps).toContain('[REDACTED]');
+    expect(dumps).not.toContain(CLIENT_SECRET);
   });
 
   it('redacts the client secret when built from id and secret', async () => {

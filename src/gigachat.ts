@@ -57,7 +57,10 @@ export function gigachat(options: GigaChatOptions): TokenProvider {
   const secrets: string[] = [];
   if (options.credentials !== undefined) {
     credentials = requireString(options.credentials, 'credentials', name).trim();
-    clientId = clientIdOf(credentials);
+    const decoded = decodeCredentials(credentials);
+    clientId = decoded?.clientId;
+    // A server that echoes the decoded key must not reveal the secret inside it either.
+    if (decoded !== undefined) secrets.push(decoded.clientSecret, decoded.pair);
   } else {
     const given: { clientId?: unknown; clientSecret?: unknown } = options;
     if (given.clientId === undefined && given.clientSecret === undefined) {
@@ -77,27 +80,32 @@ export function gigachat(options: GigaChatOptions): TokenProvider {
 
   return createHttpTokenProvider(key, options, () => ({
     tokenUrl,
-    headers: {
+    // A function: every attempt, a retry too, is a request of its own and gets a fresh RqUID.
+    headers: () => ({
       ...headers,
       Accept: 'application/json',
       Authorization: `${authScheme} ${credentials}`,
       RqUID: randomUUID(),
-    },
+    }),
     body: new URLSearchParams({ scope }),
     secrets,
   }));
 }
 
-/** The client id inside an authorization key (base64 of `id:secret`), if it decodes as one. */
-function clientIdOf(credentials: string): string | undefined {
-  let decoded: string;
+/** The client id and secret inside an authorization key (base64 of `id:secret`), if it decodes as one. */
+function decodeCredentials(
+  credentials: string,
+): { clientId: string | undefined; clientSecret: string; pair: string } | undefined {
+  let pair: string;
   try {
-    decoded = decodeBase64(credentials);
+    pair = decodeBase64(credentials);
   } catch {
     return undefined;
   }
-  const colon = decoded.indexOf(':');
-  if (colon <= 0 || colon === decoded.length - 1) return undefined;
-  const id = decoded.slice(0, colon);
-  return /^[\x21-\x7e]+$/.test(id) ? id : undefined;
+  const colon = pair.indexOf(':');
+  if (colon <= 0 || colon === pair.length - 1) return undefined;
+  const id = pair.slice(0, colon);
+  // Only a printable id may name the key; the secret is redacted either way.
+  const clientId = /^[\x21-\x7e]+$/.test(id) ? id : undefined;
+  return { clientId, clientSecret: pair.slice(colon + 1), pair };
 }

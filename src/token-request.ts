@@ -19,8 +19,11 @@ export interface TokenHttpRequest {
   providerKey: string;
   tokenUrl: string;
   method?: 'POST';
-  /** Added to `Content-Type: application/x-www-form-urlencoded` and `Accept: application/json`. */
-  headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Added to `Content-Type: application/x-www-form-urlencoded` and `Accept: application/json`; a
+   * function is called for every attempt (a header that must differ per HTTP request, as `RqUID`).
+   */
+  headers?: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>) | undefined;
   /** Form body; none (an empty body) when `undefined`. */
   body?: URLSearchParams | undefined;
   /** Appended to the token URL's query string. */
@@ -111,7 +114,7 @@ async function attemptOnce(
     method: request.method ?? 'POST',
     headers: mergeHeaders(
       { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      request.headers ?? {},
+      typeof request.headers === 'function' ? request.headers() : (request.headers ?? {}),
     ),
     data: request.body === undefined ? '' : request.body.toString(),
     responseType: 'text',
