@@ -163,6 +163,26 @@ describe('key', () => {
     expect(provider.key).not.toContain('supersecret');
   });
 
+  it('keeps settings apart that would join alike: # and % in a part are escaped', () => {
+    const first = clientCredentials({
+      tokenUrl: TOKEN_URL,
+      clientId: 'app#read',
+      clientSecret: 's',
+      scope: 'x',
+    });
+    const second = clientCredentials({
+      tokenUrl: TOKEN_URL,
+      clientId: 'app',
+      clientSecret: 's',
+      scope: 'read#x',
+    });
+    expect(first.key).not.toBe(second.key);
+    expect(first.key).toBe(`client_credentials:${TOKEN_URL}#app%23read#x#`);
+    expect(clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'a%23b', clientSecret: 's' }).key).not.toBe(
+      clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'a#b', clientSecret: 's' }).key,
+    );
+  });
+
   it('can be set', () => {
     expect(
       clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', key: 'mine' }).key,
@@ -270,6 +290,14 @@ describe('validation', () => {
   it.each([
     [{ clientId: 'c', clientSecret: 's' }, /tokenUrl/],
     [{ tokenUrl: 'relative/path', clientId: 'c', clientSecret: 's' }, /tokenUrl.*absolute/],
+    [
+      { tokenUrl: 'https://user:pa55word@idp.example.com/token', clientId: 'c', clientSecret: 's' },
+      /user name or password/,
+    ],
+    [
+      { tokenUrl: 'https://user@idp.example.com/token', clientId: 'c', clientSecret: 's' },
+      /user name or password/,
+    ],
     [{ tokenUrl: TOKEN_URL, clientSecret: 's' }, /clientId/],
     [{ tokenUrl: TOKEN_URL, clientId: 'c' }, /clientSecret/],
     [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: '' }, /clientSecret/],
@@ -281,6 +309,21 @@ describe('validation', () => {
     const create = (): unknown => clientCredentials(options as never);
     expect(create).toThrow(TokenAuthConfigError);
     expect(create).toThrow(message);
+  });
+
+  it('names no part of a URL it refuses for its credentials', () => {
+    let error: unknown;
+    try {
+      clientCredentials({
+        tokenUrl: 'https://user:pa55word@idp.example.com/token',
+        clientId: 'c',
+        clientSecret: 's',
+      });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(TokenAuthConfigError);
+    expect(inspect(error, { showHidden: true, depth: Infinity })).not.toContain('pa55word');
   });
 
   it('refuses an http URL only when fetching, before sending', async () => {

@@ -192,6 +192,7 @@ describe('validation', () => {
   it.each([
     [{}, /credentials/],
     [{ credentials: '' }, /credentials/],
+    [{ credentials: 'abcd', tokenUrl: 'https://u:p4ss@giga.example.com/oauth' }, /user name or password/],
     [{ clientId: 'a' }, /clientSecret/],
     [{ clientSecret: 'a' }, /clientId/],
     [{ credentials: CREDENTIALS, authScheme: 'Digest' }, /authScheme/],

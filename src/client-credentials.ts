@@ -7,6 +7,7 @@ import {
   requireUrl,
   type HttpProviderOptions,
 } from './http-token-provider.js';
+import { derivedProviderKey } from './provider-key.js';
 import type { TokenProvider } from './token.js';
 
 /** How the client authenticates to the token endpoint (RFC 6749 §2.3.1). */
@@ -67,9 +68,10 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
 
   const key =
     options.key ??
-    redactSecrets(`client_credentials:${tokenUrl}#${clientId}#${scope ?? ''}#${audience ?? ''}`, [
-      clientSecret,
-    ]);
+    redactSecrets(
+      derivedProviderKey('client_credentials', [tokenUrl, clientId, scope ?? '', audience ?? '']),
+      [clientSecret],
+    );
   const basic =
     authMethod === 'client_secret_basic'
       ? basicCredentials(clientId, clientSecret, basicEncoding)

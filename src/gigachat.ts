@@ -7,6 +7,7 @@ import {
   requireUrl,
   type HttpProviderOptions,
 } from './http-token-provider.js';
+import { derivedProviderKey } from './provider-key.js';
 import { randomUUID } from './random-uuid.js';
 import type { TokenProvider } from './token.js';
 
@@ -76,7 +77,9 @@ export function gigachat(options: GigaChatOptions): TokenProvider {
   }
   secrets.push(credentials);
   const headers = options.headers ?? {};
-  const key = options.key ?? `gigachat:${tokenUrl}#${clientId ?? `fp-${fingerprint(credentials)}`}#${scope}`;
+  const key =
+    options.key ??
+    derivedProviderKey('gigachat', [tokenUrl, clientId ?? `fp-${fingerprint(credentials)}`, scope]);
 
   return createHttpTokenProvider(key, options, () => ({
     tokenUrl,

@@ -72,13 +72,22 @@ export function requireString(value: unknown, name: string, provider: string): s
   return value;
 }
 
-/** @throws {TokenAuthConfigError} unless `value` is an absolute URL. */
+/** @throws {TokenAuthConfigError} unless `value` is an absolute URL with no user name or password. */
 export function requireUrl(value: unknown, name: string, provider: string): string {
   const url = requireString(value, name, provider);
+  let parsed: URL;
   try {
-    new URL(url);
+    parsed = new URL(url);
   } catch {
     throw new TokenAuthConfigError(`${provider}: \`${name}\` must be an absolute URL`, 'invalid_options');
+  }
+  // Credentials in the URL would land in the provider key (logs, events) and make axios send them
+  // as Basic in place of the client's own authentication.
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new TokenAuthConfigError(
+      `${provider}: \`${name}\` must not carry a user name or password; pass the client's credentials as options`,
+      'invalid_options',
+    );
   }
   return url;
 }
