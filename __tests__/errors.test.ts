@@ -1,7 +1,6 @@
 import { inspect } from 'node:util';
 import { AxiosError, AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import {
-  redactSecrets,
   safeEndpoint,
   TokenAuthConfigError,
   TokenFlightError,
@@ -194,31 +193,3 @@ describe('safeEndpoint', () => {
   });
 });
 
-describe('redactSecrets', () => {
-  it('covers the raw, URI-encoded and form-encoded forms', () => {
-    const text = [
-      `raw=${SECRET}`,
-      `uri=${encodeURIComponent(SECRET)}`,
-      new URLSearchParams({ form: SECRET }).toString(),
-      `basic=${BASIC}`,
-    ].join(' ');
-    expect(encodeURIComponent(SECRET)).not.toBe(new URLSearchParams({ s: SECRET }).toString().slice(2));
-    const redacted = redactSecrets(text, SECRETS);
-    expect(leaksSecret(redacted)).toBe(false);
-    expect(redacted).toBe('raw=[REDACTED] uri=[REDACTED] form=[REDACTED] basic=[REDACTED]');
-  });
-
-  it('covers the JSON-escaped form', () => {
-    const quoted = 'se"cr\\et';
-    expect(redactSecrets(JSON.stringify({ echo: quoted }), [quoted])).toBe('{"echo":"[REDACTED]"}');
-  });
-
-  it('replaces every occurrence and leaves other text alone', () => {
-    expect(redactSecrets('abcd-abcd-xyz', ['abcd'])).toBe('[REDACTED]-[REDACTED]-xyz');
-    expect(redactSecrets('nothing here', SECRETS)).toBe('nothing here');
-  });
-
-  it('skips secrets shorter than 4 characters, which would shred ordinary text', () => {
-    expect(redactSecrets('a b c', ['a', ''])).toBe('a b c');
-  });
-});

@@ -1,5 +1,5 @@
 import { encodeBase64 } from './base64.js';
-import { redactSecrets, TokenAuthConfigError } from './errors.js';
+import { TokenAuthConfigError } from './errors.js';
 import {
   type BuiltTokenRequest,
   createHttpTokenProvider,
@@ -8,6 +8,7 @@ import {
   type HttpProviderOptions,
 } from './http-token-provider.js';
 import { derivedProviderKey } from './provider-key.js';
+import { redactSecrets } from './redact-secrets.js';
 import type { TokenProvider } from './token.js';
 
 /** How the client authenticates to the token endpoint (RFC 6749 §2.3.1). */

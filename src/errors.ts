@@ -1,5 +1,6 @@
+import { redactSecrets } from './redact-secrets.js';
+
 const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
-const REDACTED = '[REDACTED]';
 
 /** The token endpoint's answer kept on a {@link TokenRequestError}; not enumerable, so never logged by accident. */
 export interface TokenErrorResponse {
@@ -117,30 +118,6 @@ export function safeEndpoint(url: string): string {
   } catch {
     return url.replace(/[?#].*$/s, '').replace(/\/\/[^/@]*@/, '//');
   }
-}
-
-/**
- * Replaces every occurrence of a secret (and its URL-, form- and JSON-encoded forms) by `[REDACTED]`.
- */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length < 4) continue;
-    const forms = [
-      secret,
-      encodeURIComponent(secret),
-      formEncode(secret),
-      JSON.stringify(secret).slice(1, -1),
-    ];
-    for (const form of new Set(forms)) {
-      result = result.split(form).join(REDACTED);
-    }
-  }
-  return result;
-}
-
-function formEncode(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1);
 }
 
 /**

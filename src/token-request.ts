@@ -1,6 +1,7 @@
 import type {} from './axios-config.js';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
-import { redactSecrets, TokenRequestError, type TokenErrorResponse } from './errors.js';
+import { TokenRequestError, type TokenErrorResponse } from './errors.js';
+import { redactSecrets } from './redact-secrets.js';
 import { MAX_TOKEN_BODY_BYTES, parseTokenResponse } from './parse-token-response.js';
 import {
   backoffDelay,

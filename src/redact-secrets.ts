@@ -1,0 +1,45 @@
+const REDACTED = '[REDACTED]';
+
+/** Shorter secrets would shred ordinary text; they are left alone. */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Replaces every occurrence of a secret by `[REDACTED]`: as it is, URL- and form-encoded (upper- or
+ * lower-case hex) and JSON-escaped (with `/` escaped or not, non-ASCII as it is or `\uXXXX`, as
+ * JSON encoders of PHP, Python and others write it). Secrets shorter than 4 characters are skipped.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_LENGTH) continue;
+    for (const form of encodedForms(secret)) {
+      if (result.includes(form)) result = result.split(form).join(REDACTED);
+    }
+  }
+  return result;
+}
+
+function encodedForms(secret: string): Set<string> {
+  const percent = [encodeURIComponent(secret), formEncode(secret)];
+  const json = JSON.stringify(secret).slice(1, -1);
+  const jsonForms = [json, asciiEscaped(json, 'lower'), asciiEscaped(json, 'upper')];
+  return new Set([
+    secret,
+    ...percent,
+    ...percent.map((form) => form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())),
+    ...jsonForms,
+    ...jsonForms.map((form) => form.replaceAll('/', '\\/')),
+  ]);
+}
+
+function formEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+/** `json` with every character outside ASCII written as `\uXXXX` (surrogate pairs as two). */
+function asciiEscaped(json: string, hexCase: 'lower' | 'upper'): string {
+  return json.replace(/[\u0080-\uffff]/g, (char) => {
+    const hex = char.charCodeAt(0).toString(16).padStart(4, '0');
+    return `\\u${hexCase === 'upper' ? hex.toUpperCase() : hex}`;
+  });
+}
