@@ -250,6 +250,34 @@ describe('clock skew', () => {
     expect(parseTokenResponse({ access_token: token }, options).expiresAt).toBe(receivedAt + 15 * MIN);
   });
 
+  it('counts lifetimes from sentAt, and compares clocks at receivedAt', () => {
+    const sentAt = serverNow;
+    const receivedAt = serverNow + 7000;
+    // In-sync clocks, a 7 s answer: no shift, though sentAt and the Date header are 7 s apart.
+    const inSync = { sentAt, receivedAt, serverDate: httpDate(receivedAt) };
+    expect(
+      parseTokenResponse({ access_token: 'opaque-token', expires_at: T + 60 * MIN }, inSync).expiresAt,
+    ).toBe(T + 60 * MIN);
+    expect(parseTokenResponse({ access_token: 'opaque-token', expires_in: 300 }, inSync).expiresAt).toBe(
+      sentAt + 300_000,
+    );
+    expect(parseTokenResponse({ access_token: 'opaque-token', expires_in: 0 }, inSync).expiresAt).toBe(
+      sentAt,
+    );
+    // A real skew of 6 s is still seen, however long the answer took.
+    const skewed = { sentAt, receivedAt, serverDate: httpDate(receivedAt - 6000) };
+    expect(
+      parseTokenResponse({ access_token: 'opaque-token', expires_at: T + 60 * MIN }, skewed).expiresAt,
+    ).toBe(T + 60 * MIN + 6000);
+    // A sentAt after receivedAt (a caller's mix-up) counts from receivedAt.
+    expect(
+      parseTokenResponse(
+        { access_token: 'opaque-token', expires_in: 60 },
+        { sentAt: T + 5000, receivedAt: T },
+      ).expiresAt,
+    ).toBe(T + 60_000);
+  });
+
   it('does not move lifetimes', () => {
     const receivedAt = serverNow + 10 * MIN;
     const token = parseTokenResponse(

@@ -99,6 +99,38 @@ describe('the request sent', () => {
     expect(token.expiresAt).toBe(now + 1_800_000 + 600_000);
   });
 
+  it('compares the Date header with the clock when the answer came, and counts lifetimes from the send', async () => {
+    const sent = 1_700_000_000_000;
+    let now = sent;
+    const slowEndpoint = (body: Record<string, unknown>) =>
+      axios.create({
+        adapter: async (config) => {
+          now += 7000; // the endpoint takes 7 s; both clocks agree
+          return {
+            data: JSON.stringify(body),
+            status: 200,
+            statusText: 'OK',
+            headers: { 'content-type': 'application/json', date: new Date(now).toUTCString() },
+            config,
+          };
+        },
+      });
+    const absolute = await requestToken(
+      request({ http: slowEndpoint({ access_token: 'a', expires_at: sent + 3_600_000 }) }),
+      {},
+      hooks({ now: () => now }),
+    );
+    // Not moved 7 s earlier as if the server's clock ran behind.
+    expect(absolute.expiresAt).toBe(sent + 3_600_000);
+    now = sent;
+    const relative = await requestToken(
+      request({ http: slowEndpoint({ access_token: 'a', expires_in: 3600 }) }),
+      {},
+      hooks({ now: () => now }),
+    );
+    expect(relative.expiresAt).toBe(sent + 3_600_000);
+  });
+
   it('parses a form-encoded 200 by its content type', async () => {
     mock
       .onPost()

@@ -12,6 +12,12 @@ export const DEFAULT_MAX_TTL_MS = 86_400_000;
 export interface ParseTokenResponseOptions {
   /** When the response was received, epoch ms on this machine's clock. Default `Date.now()`. */
   receivedAt?: number;
+  /**
+   * When the token request was sent, epoch ms. Lifetimes (`expires_in`) count from it, so time the
+   * answer spent on the way never makes a token look longer-lived than at the server; the clock
+   * comparison with `serverDate` still uses `receivedAt`. Default `receivedAt`.
+   */
+  sentAt?: number;
   /** The response's `Date` header (string), or a `Date` / epoch ms; `null`/`undefined` when absent. */
   serverDate?: string | number | Date | null | undefined;
   /** Lifetime cap. Default {@link DEFAULT_MAX_TTL_MS} (24 h). */
@@ -137,6 +143,10 @@ function readExpiry(
   options: ParseTokenResponseOptions,
 ): number | null {
   const receivedAt = finiteOr(options.receivedAt, Date.now);
+  const sentAt = Math.min(
+    receivedAt,
+    finiteOr(options.sentAt, () => receivedAt),
+  );
   const maxTtlMs =
     options.maxTtlMs !== undefined && options.maxTtlMs >= 0 ? options.maxTtlMs : DEFAULT_MAX_TTL_MS;
   const shift = clockShift(receivedAt, options.serverDate);
@@ -145,7 +155,7 @@ function readExpiry(
   const absolute = (epochMs: number): number | null => {
     const local = Math.floor(epochMs + shift);
     if (!(local >= receivedAt - DAY && local <= receivedAt + YEAR)) return null;
-    return Math.min(local, Math.floor(receivedAt + maxTtlMs));
+    return Math.min(local, Math.floor(sentAt + maxTtlMs));
   };
 
   const expiresAt = readNumber(raw['expires_at']);
@@ -165,14 +175,14 @@ function readExpiry(
       const result = absolute(expiresIn > EPOCH_MS_ABOVE ? expiresIn : expiresIn * SECOND);
       if (result !== null) return result;
     } else if (expiresIn <= 0) {
-      return receivedAt;
+      return sentAt;
     } else {
-      const fromLifetime = Math.floor(receivedAt + Math.min(expiresIn * SECOND, maxTtlMs));
+      const fromLifetime = Math.floor(sentAt + Math.min(expiresIn * SECOND, maxTtlMs));
       // Servers that truncate a JWT's `exp` to whole seconds but answer the full lifetime (oidc-provider
       // does) expire the token up to a second before `expires_in` says: the earlier bound wins.
       const jwtExpiry = readJwtExpiry(accessToken);
       const fromJwt = jwtExpiry === null ? null : absolute(jwtExpiry);
-      return fromJwt !== null && fromJwt > receivedAt && fromJwt < fromLifetime ? fromJwt : fromLifetime;
+      return fromJwt !== null && fromJwt > sentAt && fromJwt < fromLifetime ? fromJwt : fromLifetime;
     }
   }
   const jwtExpiry = readJwtExpiry(accessToken);

@@ -141,23 +141,30 @@ async function attemptOnce(
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     if (axios.isAxiosError(error) && error.response !== undefined) {
-      return fromResponse(error.response, request, sentAt);
+      return fromResponse(error.response, request, { sentAt, receivedAt: now() });
     }
     return fromTransportError(error, request, timeoutMs);
   }
+  // The server's `Date` is compared with this clock when the answer came, not after a yield.
+  const times = { sentAt, receivedAt: now() };
   if (background) {
     await yieldToEventLoop();
     signal?.throwIfAborted();
   }
-  return fromResponse(response, request, sentAt);
+  return fromResponse(response, request, times);
 }
 
-function fromResponse(response: AxiosResponse<unknown>, request: TokenHttpRequest, sentAt: number): Attempt {
+function fromResponse(
+  response: AxiosResponse<unknown>,
+  request: TokenHttpRequest,
+  { sentAt, receivedAt }: { sentAt: number; receivedAt: number },
+): Attempt {
   const contentType = headerOf(response.headers, 'content-type');
   if (response.status >= 200 && response.status < 300) {
     return {
       token: parseTokenResponse(response.data, {
-        receivedAt: sentAt,
+        sentAt,
+        receivedAt,
         status: response.status,
         serverDate: headerOf(response.headers, 'date'),
         providerKey: request.providerKey,
@@ -181,7 +188,9 @@ function fromResponse(response: AxiosResponse<unknown>, request: TokenHttpReques
   return {
     error,
     retryable,
-    retryAfterMs: retryable ? parseRetryAfter(headerOf(response.headers, 'retry-after'), sentAt) : undefined,
+    retryAfterMs: retryable
+      ? parseRetryAfter(headerOf(response.headers, 'retry-after'), receivedAt)
+      : undefined,
   };
 }
 
