@@ -1,4 +1,10 @@
-import { backgroundRetryDelay, refreshSchedule, type RefreshPolicy } from '../src/refresh-schedule.js';
+import {
+  adoptedIssuedAt,
+  backgroundRetryDelay,
+  refreshSchedule,
+  type RefreshPolicy,
+} from '../src/refresh-schedule.js';
+import type { Token } from '../src/token.js';
 
 const T0 = 1_700_000_000_000;
 const defaults: RefreshPolicy = { refreshSkewMs: 60_000, minValidityMs: undefined };
@@ -80,6 +86,39 @@ describe('refreshSchedule', () => {
     expect(scheduleOf(0)).toEqual({ refreshAt: 0, waitAt: 0 });
     const late = refreshSchedule(T0, T0 + 5_000, defaults);
     expect(late).toEqual({ refreshAt: T0, waitAt: T0 });
+  });
+});
+
+describe('adoptedIssuedAt', () => {
+  const NOW = 1_700_000_000_000;
+  const stored = (expiresAt: number | null, raw: Record<string, unknown>): Token => ({
+    accessToken: 't',
+    tokenType: 'Bearer',
+    expiresAt,
+    raw,
+  });
+
+  it('counts back the whole lifetime from expires_in (number or numeric string)', () => {
+    expect(adoptedIssuedAt(stored(NOW + 100_000, { expires_in: 3600 }), NOW)).toBe(NOW + 100_000 - 3_600_000);
+    expect(adoptedIssuedAt(stored(NOW + 100_000, { expires_in: '300' }), NOW)).toBe(NOW + 100_000 - 300_000);
+  });
+
+  it('never puts the start after now', () => {
+    expect(adoptedIssuedAt(stored(NOW + 100_000, { expires_in: 60 }), NOW)).toBe(NOW);
+  });
+
+  it.each([
+    ['no expires_in', {}],
+    ['an epoch in expires_in (Bank of Georgia)', { expires_in: NOW + 100_000 }],
+    ['expires_in 0', { expires_in: 0 }],
+    ['a non-numeric expires_in', { expires_in: 'soon' }],
+  ])('takes now with %s', (_, raw) => {
+    expect(adoptedIssuedAt(stored(NOW + 100_000, raw), NOW)).toBe(NOW);
+  });
+
+  it('takes now without an expiry or a raw body', () => {
+    expect(adoptedIssuedAt(stored(null, { expires_in: 60 }), NOW)).toBe(NOW);
+    expect(adoptedIssuedAt({ ...stored(NOW + 1, {}), raw: undefined as never }, NOW)).toBe(NOW);
   });
 });
 

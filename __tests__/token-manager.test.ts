@@ -315,6 +315,18 @@ describe('TokenManager forceRefresh and invalidate', () => {
 });
 
 describe('TokenManager failure cool-down', () => {
+  it('has none by default: a failed fetch, credentials refused too, is never cached', async () => {
+    const provider = fakeProvider();
+    provider.next = async () => {
+      throw new TokenRequestError({ providerKey: 'fake', status: 401, code: 'invalid_client' });
+    };
+    const manager = new TokenManager();
+    await expect(manager.getToken(provider)).rejects.toMatchObject({ status: 401 });
+    provider.next = undefined;
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-2' });
+    expect(provider.calls).toBe(2);
+  });
+
   it('answers callers within the cool-down with the same credentials error, without a token request', async () => {
     const time = clock();
     const provider = fakeProvider();
@@ -405,6 +417,24 @@ describe('TokenManager abort', () => {
     gate.reject(signal?.reason);
     await expect(running).rejects.toMatchObject({ name: 'AbortError' });
     await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'after-3' });
+  });
+});
+
+describe('TokenManager dispose and new callers', () => {
+  it('a caller right after dispose starts a fetch of its own, not the aborted one', async () => {
+    const provider = fakeProvider();
+    const stuck = deferred<ReturnType<typeof token>>();
+    // The first fetch ignores its signal and never settles by itself.
+    provider.next = (call) => (call === 1 ? stuck.promise : Promise.resolve(token(`after-${call}`, null)));
+    const manager = new TokenManager();
+    const first = manager.getToken(provider);
+    await flush();
+    manager.dispose();
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'after-2' });
+    expect(provider.calls).toBe(2);
+    stuck.resolve(token('late', null));
+    await expect(first).rejects.toMatchObject({ name: 'AbortError' });
+    expect(manager.peekToken(provider)?.accessToken).toBe('after-2');
   });
 });
 
@@ -535,5 +565,87 @@ describe('TokenManager with a store', () => {
     const passing: TokenStore = { ...broken, singleFlight: (_key, fn) => fn() };
     await expect(new TokenManager({ store: passing }).getToken(provider)).rejects.toBe(refused);
     expect(provider.calls).toBe(2);
+  });
+});
+
+describe('TokenManager with a store whose delete fails', () => {
+  it('never takes back from the store a token it invalidated', async () => {
+    const kept = new Map<string, ReturnType<typeof token>>();
+    const store: TokenStore = {
+      get: (key) => kept.get(key),
+      set: (key, value) => {
+        kept.set(key, value);
+      },
+      delete: () => {
+        throw new Error('NOPERM this user has no permissions to run the eval command');
+      },
+    };
+    const provider = fakeProvider();
+    const manager = new TokenManager({ store });
+    const used = await manager.getToken(provider);
+    await manager.invalidate('fake', used.accessToken);
+    // The store still holds it: the next caller gets a new token, not the revoked one.
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-2' });
+    expect(provider.calls).toBe(2);
+  });
+
+  it('also after invalidate(key) with no token named', async () => {
+    const kept = new Map<string, ReturnType<typeof token>>();
+    const store: TokenStore = {
+      get: (key) => kept.get(key),
+      set: (key, value) => {
+        kept.set(key, value);
+      },
+      delete: async () => Promise.reject(new Error('timeout')),
+    };
+    const provider = fakeProvider();
+    const manager = new TokenManager({ store });
+    await manager.getToken(provider);
+    await manager.invalidate('fake');
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-2' });
+  });
+});
+
+describe('TokenManager adopting a token another process stored', () => {
+  const storeWith = (stored: ReturnType<typeof token>): TokenStore => ({
+    get: () => stored,
+    set: () => undefined,
+    delete: () => false,
+  });
+
+  it("schedules its refresh by the answer's whole lifetime (expires_in), not the time left", async () => {
+    const time = clock();
+    const stored = token('shared', T0 + 100_000, { raw: { access_token: 'shared', expires_in: 3600 } });
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 3_600_000 });
+    const manager = new TokenManager({ now: time.now, store: storeWith(stored) });
+    await expect(manager.getToken(provider)).resolves.toBe(stored);
+    expect(provider.calls).toBe(0);
+    // 55 s left: inside the 60 s skew of a one-hour token, so a background refresh starts.
+    time.advance(45_000);
+    expect(manager.peekToken(provider)).toBe(stored);
+    await flush();
+    await flush();
+    expect(provider.calls).toBe(1);
+  });
+
+  it('does not adopt a token too close to its expiry to send', async () => {
+    const time = clock();
+    const stored = token('nearly-gone', T0 + 50, { raw: { access_token: 'nearly-gone', expires_in: 2 } });
+    const provider = fakeProvider({ now: time.now });
+    const manager = new TokenManager({ now: time.now, store: storeWith(stored) });
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-1' });
+    expect(provider.calls).toBe(1);
+  });
+
+  it('without expires_in, takes the time left for its lifetime', async () => {
+    const time = clock();
+    const stored = token('opaque', T0 + 100_000);
+    const provider = fakeProvider({ now: time.now });
+    const manager = new TokenManager({ now: time.now, store: storeWith(stored) });
+    await expect(manager.getToken(provider)).resolves.toBe(stored);
+    time.advance(45_000);
+    expect(manager.peekToken(provider)).toBe(stored);
+    await flush();
+    expect(provider.calls).toBe(0);
   });
 });

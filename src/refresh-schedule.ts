@@ -1,3 +1,5 @@
+import type { Token } from './token.js';
+
 /** When a cached token stops being fresh, and when requests must stop using it. */
 export interface RefreshSchedule {
   /** From here on a request still uses the token but starts one background refresh. */
@@ -32,6 +34,19 @@ export function refreshSchedule(expiresAt: number, issuedAt: number, policy: Ref
   const waitAt = expiresAt - minValidity;
   const refreshAt = Math.min(expiresAt - window, waitAt);
   return { refreshAt, waitAt };
+}
+
+/**
+ * When a token read from a store began its life. A store keeps no issue time, but an answer's
+ * relative `expires_in` tells the whole lifetime; without one, the time left stands in for it.
+ */
+export function adoptedIssuedAt(token: Token, now: number): number {
+  const raw: unknown = token.raw;
+  const expiresIn =
+    raw !== null && typeof raw === 'object' ? Number((raw as Record<string, unknown>)['expires_in']) : NaN;
+  // Above 1e9 an `expires_in` is an epoch (Bank of Georgia), not a lifetime.
+  if (token.expiresAt === null || !(expiresIn > 0 && expiresIn <= 1e9)) return now;
+  return Math.min(now, token.expiresAt - expiresIn * 1000);
 }
 
 /** Back-off before the next background attempt after `failures` failed ones: 1 s, 2 s, 4 s ... 30 s, jittered. */

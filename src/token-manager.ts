@@ -1,8 +1,13 @@
 import pMemoize from 'p-memoize';
 import { abortable, abortReason } from './abortable.js';
-import { TokenRequestError } from './errors.js';
+import { FailureCooldown } from './failure-cooldown.js';
 import { MemoryTokenStore } from './memory-token-store.js';
-import { backgroundRetryDelay, refreshSchedule, type RefreshPolicy } from './refresh-schedule.js';
+import {
+  adoptedIssuedAt,
+  backgroundRetryDelay,
+  refreshSchedule,
+  type RefreshPolicy,
+} from './refresh-schedule.js';
 import { checkProviderToken } from './provider-token.js';
 import { SafeStore } from './safe-store.js';
 import { yieldToEventLoop } from './timers.js';
@@ -26,7 +31,7 @@ export interface TokenManagerOptions {
   maxTtlMs?: number;
   /**
    * After a credentials failure (status 400, 401 or 403 from the token endpoint), callers get the same
-   * error without a new token request for this long. Default 2 000.
+   * error without a new token request for this long. Default 0: a failed fetch is never cached.
    */
   failureCooldownMs?: number;
   /** Where tokens are shared besides this manager's own memory. Default: a {@link MemoryTokenStore}. */
@@ -54,12 +59,7 @@ interface CacheEntry {
   backgroundFailures: number;
 }
 
-interface Cooldown {
-  readonly error: unknown;
-  readonly until: number;
-}
-
-const CREDENTIAL_FAILURE_STATUSES = new Set([400, 401, 403]);
+type Flight = (provider: TokenProvider, replacing: string | undefined, background: boolean) => Promise<Token>;
 
 /**
  * The provider-keyed token cache. One in-flight fetch per key whatever the number of callers; a
@@ -71,43 +71,34 @@ const CREDENTIAL_FAILURE_STATUSES = new Set([400, 401, 403]);
  */
 export class TokenManager {
   readonly #entries = new Map<string, CacheEntry>();
-  readonly #cooldowns = new Map<string, Cooldown>();
+  readonly #cooldown: FailureCooldown;
+  /** The token each key last had invalidated: a store whose delete failed must not hand it back. */
+  readonly #invalidated = new Map<string, string>();
   readonly #store: SafeStore;
   /** Set when the manager made its own store, which `dispose` then clears. */
   readonly #ownStore: MemoryTokenStore | undefined;
   readonly #policy: RefreshPolicy;
   readonly #defaultTtlMs: number;
   readonly #maxTtlMs: number;
-  readonly #failureCooldownMs: number;
   readonly #onEvent: TokenEventListener | undefined;
   readonly #now: () => number;
   #lifetime = new AbortController();
   /** Keys whose flight is in its synchronous start (see `#startFlight`). */
   readonly #starting = new Set<string>();
-  readonly #flight: (
-    provider: TokenProvider,
-    replacing: string | undefined,
-    background: boolean,
-  ) => Promise<Token>;
+  #flight: Flight;
 
   constructor(options: TokenManagerOptions = {}) {
     this.#policy = { refreshSkewMs: options.refreshSkewMs ?? 60_000, minValidityMs: options.minValidityMs };
     this.#defaultTtlMs = options.defaultTtlMs ?? 300_000;
     this.#maxTtlMs = options.maxTtlMs ?? 86_400_000;
-    this.#failureCooldownMs = options.failureCooldownMs ?? 2000;
     this.#onEvent = options.onEvent;
     this.#now = options.now ?? Date.now;
+    this.#cooldown = new FailureCooldown(options.failureCooldownMs ?? 0, this.#now);
     this.#ownStore = options.store === undefined ? new MemoryTokenStore({ now: this.#now }) : undefined;
     this.#store = new SafeStore(options.store ?? (this.#ownStore as MemoryTokenStore), (event) =>
       this.emit(event),
     );
-    this.#flight = pMemoize(
-      (provider, replacing, background) => this.#obtain(provider, replacing, background),
-      {
-        cache: false,
-        cacheKey: ([provider]) => provider.key,
-      },
-    );
+    this.#flight = this.#createFlight();
   }
 
   /**
@@ -147,6 +138,8 @@ export class TokenManager {
    */
   async invalidate(key: string, accessToken?: string): Promise<boolean> {
     const entry = this.#entries.get(key);
+    const dropped = accessToken ?? entry?.token.accessToken;
+    if (dropped !== undefined) this.#invalidated.set(key, dropped);
     let removed = false;
     if (entry !== undefined && (accessToken === undefined || entry.token.accessToken === accessToken)) {
       this.#entries.delete(key);
@@ -165,8 +158,11 @@ export class TokenManager {
     this.#ownStore?.clear();
     this.#lifetime.abort(new DOMException('The token manager was disposed', 'AbortError'));
     this.#lifetime = new AbortController();
+    // Callers from now on start a flight of their own instead of joining one that was just aborted.
+    this.#flight = this.#createFlight();
     this.#entries.clear();
-    this.#cooldowns.clear();
+    this.#cooldown.clear();
+    this.#invalidated.clear();
   }
 
   /** @internal Reports an event to `onEvent` (the interceptors report `retry` through it). */
@@ -179,12 +175,17 @@ export class TokenManager {
     }
   }
 
+  #createFlight(): Flight {
+    return pMemoize(
+      (provider: TokenProvider, replacing: string | undefined, background: boolean) =>
+        this.#obtain(provider, replacing, background),
+      { cache: false, cacheKey: ([provider]) => provider.key },
+    );
+  }
+
   #load(provider: TokenProvider): Promise<Token> {
-    const cooldown = this.#cooldowns.get(provider.key);
-    if (cooldown !== undefined) {
-      if (this.#now() < cooldown.until) return Promise.reject(cooldown.error);
-      this.#cooldowns.delete(provider.key);
-    }
+    const cooldown = this.#cooldown.active(provider.key);
+    if (cooldown !== undefined) return Promise.reject(cooldown.error);
     // Forced or too close to expiry: the store's copy of this same token is no better.
     return this.#startFlight(provider, this.#entries.get(provider.key)?.token.accessToken, false);
   }
@@ -249,12 +250,20 @@ export class TokenManager {
   }
 
   #adopt(key: string, replacing: string | undefined, stored: Token | undefined): Token | undefined {
-    if (stored === undefined || stored.accessToken === replacing || stored.expiresAt === null)
+    if (
+      stored === undefined ||
+      stored.expiresAt === null ||
+      stored.accessToken === replacing ||
+      stored.accessToken === this.#invalidated.get(key)
+    ) {
       return undefined;
+    }
     const now = this.#now();
-    if (stored.expiresAt <= now) return undefined;
-    // The store does not know when the token was issued: the time left stands in for its lifetime.
-    this.#remember(key, stored, now);
+    // Too close to expiry to send (by its whole lifetime, not the time left): fetch a new one.
+    if (now >= this.#remember(key, stored, adoptedIssuedAt(stored, now)).waitAt) {
+      this.#entries.delete(key);
+      return undefined;
+    }
     return stored;
   }
 
@@ -270,12 +279,10 @@ export class TokenManager {
       fetched = checkProviderToken(answer, key);
     } catch (error) {
       this.emit({ type: 'fetch_failed', key, error, background });
-      if (isCredentialsFailure(error)) {
-        this.#cooldowns.set(key, { error, until: this.#now() + this.#failureCooldownMs });
-      }
+      this.#cooldown.failed(key, error);
       throw error;
     }
-    this.#cooldowns.delete(key);
+    this.#cooldown.succeeded(key);
     const cap = sentAt + this.#maxTtlMs;
     const expiresAt = Math.min(fetched.expiresAt ?? sentAt + this.#defaultTtlMs, cap);
     const token: Token = fetched.expiresAt === expiresAt ? fetched : { ...fetched, expiresAt };
@@ -291,16 +298,10 @@ export class TokenManager {
     return token;
   }
 
-  #remember(key: string, token: Token, issuedAt: number): void {
+  #remember(key: string, token: Token, issuedAt: number): CacheEntry {
     const { refreshAt, waitAt } = refreshSchedule(token.expiresAt ?? issuedAt, issuedAt, this.#policy);
-    this.#entries.set(key, { token, refreshAt, waitAt, backgroundAfter: refreshAt, backgroundFailures: 0 });
+    const entry = { token, refreshAt, waitAt, backgroundAfter: refreshAt, backgroundFailures: 0 };
+    this.#entries.set(key, entry);
+    return entry;
   }
-}
-
-function isCredentialsFailure(error: unknown): boolean {
-  return (
-    error instanceof TokenRequestError &&
-    ((error.status !== undefined && CREDENTIAL_FAILURE_STATUSES.has(error.status)) ||
-      error.code === 'insecure_token_url')
-  );
 }

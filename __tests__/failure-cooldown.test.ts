@@ -1,0 +1,57 @@
+import { TokenRequestError } from '../src/errors.js';
+import { FailureCooldown } from '../src/failure-cooldown.js';
+
+const refused = (status: number): TokenRequestError => new TokenRequestError({ providerKey: 'k', status });
+
+describe('FailureCooldown', () => {
+  let now = 0;
+  const clock = (): number => now;
+  beforeEach(() => {
+    now = 1_000;
+  });
+
+  it.each([400, 401, 403])('answers with a %i for its duration, then lets callers through', (status) => {
+    const cooldown = new FailureCooldown(2000, clock);
+    const error = refused(status);
+    cooldown.failed('k', error);
+    expect(cooldown.active('k')?.error).toBe(error);
+    now += 1999;
+    expect(cooldown.active('k')?.error).toBe(error);
+    now += 1;
+    expect(cooldown.active('k')).toBeUndefined();
+  });
+
+  it('cools down after an insecure token URL too', () => {
+    const cooldown = new FailureCooldown(2000, clock);
+    cooldown.failed('k', new TokenRequestError({ providerKey: 'k', code: 'insecure_token_url' }));
+    expect(cooldown.active('k')).toBeDefined();
+  });
+
+  it.each([
+    ['a 500', refused(500)],
+    ['a timeout', new TokenRequestError({ providerKey: 'k', code: 'timeout' })],
+    ['a plain error', Object.assign(new Error('x'), { status: 401 })],
+  ])('does not cool down after %s', (_, error) => {
+    const cooldown = new FailureCooldown(2000, clock);
+    cooldown.failed('k', error);
+    expect(cooldown.active('k')).toBeUndefined();
+  });
+
+  it('remembers nothing with a duration of 0 (the default of the manager)', () => {
+    const cooldown = new FailureCooldown(0, clock);
+    cooldown.failed('k', refused(401));
+    expect(cooldown.active('k')).toBeUndefined();
+  });
+
+  it('is per key, ended by a success, and cleared by clear()', () => {
+    const cooldown = new FailureCooldown(2000, clock);
+    cooldown.failed('a', refused(401));
+    cooldown.failed('b', refused(401));
+    expect(cooldown.active('c')).toBeUndefined();
+    cooldown.succeeded('a');
+    expect(cooldown.active('a')).toBeUndefined();
+    expect(cooldown.active('b')).toBeDefined();
+    cooldown.clear();
+    expect(cooldown.active('b')).toBeUndefined();
+  });
+});

@@ -1,0 +1,52 @@
+import { TokenRequestError } from './errors.js';
+
+const CREDENTIAL_FAILURE_STATUSES = new Set([400, 401, 403]);
+
+/**
+ * The opt-in cool-down after a credentials failure: for `durationMs`, callers of that key get the
+ * same error without a new token request, so a broken secret cannot hammer the token endpoint at
+ * request rate. With a duration of 0 (the default) it remembers nothing.
+ */
+export class FailureCooldown {
+  readonly #durationMs: number;
+  readonly #now: () => number;
+  readonly #failures = new Map<string, { readonly error: unknown; readonly until: number }>();
+
+  constructor(durationMs: number, now: () => number) {
+    this.#durationMs = durationMs;
+    this.#now = now;
+  }
+
+  /** The error to answer `key`'s callers with while its cool-down lasts, else `undefined`. */
+  active(key: string): { error: unknown } | undefined {
+    const failure = this.#failures.get(key);
+    if (failure === undefined) return undefined;
+    if (this.#now() < failure.until) return failure;
+    this.#failures.delete(key);
+    return undefined;
+  }
+
+  /** Records a failed fetch of `key`; only a credentials failure starts a cool-down. */
+  failed(key: string, error: unknown): void {
+    if (this.#durationMs > 0 && isCredentialsFailure(error)) {
+      this.#failures.set(key, { error, until: this.#now() + this.#durationMs });
+    }
+  }
+
+  succeeded(key: string): void {
+    this.#failures.delete(key);
+  }
+
+  clear(): void {
+    this.#failures.clear();
+  }
+}
+
+/** A 400, 401 or 403 from the token endpoint, or a token URL refused as insecure. */
+function isCredentialsFailure(error: unknown): boolean {
+  return (
+    error instanceof TokenRequestError &&
+    ((error.status !== undefined && CREDENTIAL_FAILURE_STATUSES.has(error.status)) ||
+      error.code === 'insecure_token_url')
+  );
+}
