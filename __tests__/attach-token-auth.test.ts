@@ -457,4 +457,39 @@ describe('attachTokenAuth: alongside other interceptors', () => {
     expect(axios.isAxiosError(seen[0])).toBe(true);
     expect(seen[0]).toMatchObject({ code: 'ERR_TOKEN_REQUEST', cause: failure });
   });
+
+  it.each([
+    ['an Error', new Error('the session backend said no'), 'the session backend said no'],
+    ['a string', 'the session backend said no', 'the session backend said no'],
+    ['undefined', undefined, undefined],
+  ])('wraps what a custom provider threw (%s) in a TokenRequestError', async (_, thrown, description) => {
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    guardedApi(mock, () => ['token-fake-1']);
+    const provider = fakeProvider({ key: 'session' });
+    provider.next = () => Promise.reject(thrown);
+    attachTokenAuth(api, { provider, manager: new TokenManager() });
+    const error = await api.get('/x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error).toMatchObject({ name: 'TokenRequestError', providerKey: 'session', description });
+    if (description !== undefined) expect((error as Error).message).toContain(description);
+    expect(mock.history.get).toHaveLength(0);
+  });
+
+  it('rejects a request still waiting when its manager is disposed with a TokenRequestError', async () => {
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    guardedApi(mock, () => ['token-fake-1']);
+    const provider = fakeProvider();
+    provider.next = () => new Promise(() => undefined);
+    const manager = new TokenManager();
+    attachTokenAuth(api, { provider, manager });
+    const waiting = api.get('/x').catch((e: unknown) => e);
+    await new Promise((resolve) => setImmediate(resolve));
+    manager.dispose();
+    const error = await waiting;
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect((error as TokenRequestError).cause).toMatchObject({ name: 'AbortError' });
+    expect(mock.history.get).toHaveLength(0);
+  });
 });

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
-import type { TokenRequestError } from '../src/errors.js';
-import { checkProviderToken } from '../src/provider-token.js';
+import { AxiosError, AxiosHeaders } from 'axios';
+import { TokenRequestError } from '../src/errors.js';
+import { checkProviderToken, providerFailure } from '../src/provider-token.js';
 import { expectTokenRequestError } from './support/expect-token-request-error.js';
 
 const failure = (answer: unknown): Promise<TokenRequestError> =>
@@ -52,5 +53,44 @@ describe('checkProviderToken', () => {
     const checked = checkProviderToken(answer, 'k');
     expect(checked).toEqual(answer);
     expect(checked).not.toBe(answer);
+  });
+});
+
+describe('providerFailure', () => {
+  it('keeps a TokenRequestError as it is', () => {
+    const error = new TokenRequestError({ providerKey: 'custom-key', status: 401 });
+    expect(providerFailure(error, 'other')).toBe(error);
+  });
+
+  it('wraps an Error: its message is the description, a plain copy the cause', () => {
+    const thrown = Object.assign(new TypeError('backend unreachable'), { code: 'EBACKEND' });
+    const error = providerFailure(thrown, 'custom-key');
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error).toMatchObject({ providerKey: 'custom-key', description: 'backend unreachable' });
+    expect(error.message).toBe('Token request for provider "custom-key" failed (backend unreachable)');
+    expect(error.cause).toMatchObject({
+      name: 'TypeError',
+      message: 'backend unreachable',
+      code: 'EBACKEND',
+    });
+  });
+
+  it("keeps an axios error's request config, with its credentials, out of the cause", () => {
+    const config = { headers: new AxiosHeaders({ Authorization: 'Basic c2VjcmV0LXZhbHVl' }) };
+    const thrown = new AxiosError('Request failed with status code 500', 'ERR_BAD_RESPONSE', config as never);
+    const error = providerFailure(thrown, 'custom-key');
+    expect(inspect(error.cause, { depth: Infinity, showHidden: true })).not.toContain('c2VjcmV0LXZhbHVl');
+    expect(error.cause).toMatchObject({
+      message: 'Request failed with status code 500',
+      code: 'ERR_BAD_RESPONSE',
+    });
+  });
+
+  it.each([
+    ['a string', 'no session', 'no session'],
+    ['undefined', undefined, undefined],
+    ['an object', { reason: 'x' }, undefined],
+  ])('wraps %s', (_, thrown, description) => {
+    expect(providerFailure(thrown, 'custom-key')).toMatchObject({ providerKey: 'custom-key', description });
   });
 });

@@ -31,3 +31,14 @@ export function checkProviderToken(token: unknown, key: string): Token {
     expiresAt: expiresAt ?? null,
   };
 }
+
+/**
+ * A provider's failure as the {@link TokenRequestError} a request rejects with. One is kept as it
+ * is; anything else (what a custom provider threw, a disposed manager's abort) is wrapped, with its
+ * message as the description and a plain copy of it (message, name, code) as the cause.
+ */
+export function providerFailure(error: unknown, key: string): TokenRequestError {
+  if (error instanceof TokenRequestError) return error;
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : undefined;
+  return new TokenRequestError({ providerKey: key, description: message, cause: error });
+}

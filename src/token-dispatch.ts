@@ -6,6 +6,7 @@ import {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
+import { providerFailure } from './provider-token.js';
 import type { RequestTokenState } from './request-token-state.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
 import type { Token, TokenProvider } from './token.js';
@@ -55,17 +56,25 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
   let lastWrapper: AxiosAdapter | undefined;
   const waitForToken = createTokenWaiters(manager);
 
-  /** What a request that waited for a token and got none rejects with inside the adapter. */
-  const tokenFailure = (error: unknown, config: InternalAxiosRequestConfig): AxiosError => {
+  /**
+   * What a request that waited for a token and got none rejects with inside the adapter; the
+   * response interceptor hands the caller its cause, always a `TokenRequestError`.
+   */
+  const tokenFailure = (
+    error: unknown,
+    config: InternalAxiosRequestConfig,
+    provider: TokenProvider,
+  ): AxiosError => {
     const signal = config.signal as AbortSignal | undefined;
     if (signal?.aborted === true && error === signal.reason) return new CanceledError(undefined, config);
+    const cause = providerFailure(error, provider.key);
     const failure = new AxiosError(
       'The access token for this request could not be obtained (see `cause`)',
       'ERR_TOKEN_REQUEST',
       config,
     );
-    if (error instanceof Error) failure.cause = error;
-    failures.set(failure, error);
+    failure.cause = cause;
+    failures.set(failure, cause);
     return failure;
   };
 
@@ -163,7 +172,7 @@ function isReplayable(data: unknown): boolean {
 
 interface PendingSteps {
   attach: AttachToken;
-  tokenFailure(error: unknown, config: InternalAxiosRequestConfig): AxiosError;
+  tokenFailure(error: unknown, config: InternalAxiosRequestConfig, provider: TokenProvider): AxiosError;
 }
 
 /** A request waiting at dispatch for its token; one object, no closures, per waiting request. */
@@ -204,6 +213,6 @@ class PendingRequest implements TokenWaiter {
   }
 
   onError(error: unknown): void {
-    this.#reject(this.#steps.tokenFailure(error, this.#config));
+    this.#reject(this.#steps.tokenFailure(error, this.#config, this.#provider));
   }
 }

@@ -273,7 +273,8 @@ export class TokenManager {
     const sentAt = this.#now();
     let fetched: Token;
     try {
-      const answer = await provider.fetchToken({ signal: lifetime, background });
+      // Ended by `dispose()` even when the provider does not watch its signal.
+      const answer = await abortable(provider.fetchToken({ signal: lifetime, background }), lifetime);
       // A provider that does not watch the signal still gets nothing cached after `dispose()`.
       lifetime.throwIfAborted();
       fetched = checkProviderToken(answer, key);
