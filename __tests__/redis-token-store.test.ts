@@ -258,6 +258,24 @@ describeWithRedis('RedisTokenStore on a real redis-server', () => {
       expect(inspect(error) + JSON.stringify(error)).not.toMatch(/secret-a-token/);
     });
 
+    it('leaves no lock behind when taking it timed out on a stalled server', async () => {
+      const admin = await connectRedis(kind, server.url);
+      try {
+        const prefix = `test-${randomUUID()}:`;
+        const store = new RedisTokenStore(client(kind).client, { prefix, timeoutMs: 80, lockTtlMs: 10_000 });
+        await admin.command(['CLIENT', 'PAUSE', '300', 'WRITE']);
+        await expect(store.singleFlight('k', async () => 'ran')).rejects.toMatchObject({
+          code: 'redis_timeout',
+        });
+        await wait(450);
+        // The SET ran once the pause ended, and so did the release queued behind it.
+        expect(await admin.command(['EXISTS', `${prefix}lock:k`])).toBe(0);
+        await expect(store.singleFlight('k', async () => 'ran')).resolves.toBe('ran');
+      } finally {
+        await admin.close();
+      }
+    });
+
     it('times out on a paused server and works again afterwards', async () => {
       const admin = await connectRedis(kind, server.url);
       try {

@@ -116,12 +116,28 @@ export class RedisTokenStore implements TokenStore {
     const owner = randomUUID();
     const giveUpAt = Date.now() + this.#waitTimeoutMs;
     for (;;) {
-      if (await this.#redis.set(lockKey, owner, this.#lockTtlMs, true))
-        return this.#holding(lockKey, owner, fn);
+      if (await this.#takeLock(lockKey, owner)) return this.#holding(lockKey, owner, fn);
       if (Date.now() >= giveUpAt) return fn();
       // Jittered, so that waiting processes do not ask in lockstep.
       await sleep(this.#pollIntervalMs * (0.5 + Math.random()));
     }
+  }
+
+  async #takeLock(lockKey: string, owner: string): Promise<boolean> {
+    try {
+      return await this.#redis.set(lockKey, owner, this.#lockTtlMs, true);
+    } catch (error) {
+      // A SET that timed out here still runs when a stalled server catches up: the release, sent
+      // after it on the same connection, runs then too, so no lock without an owner holds the
+      // other processes up for lockTtlMs.
+      this.#release(lockKey, owner);
+      throw error;
+    }
+  }
+
+  #release(lockKey: string, owner: string): void {
+    // Not awaited: a lock that cannot be released lapses after lockTtlMs.
+    this.#redis.eval(RELEASE_LOCK, lockKey, [owner]).catch(() => undefined);
   }
 
   async #holding<T>(lockKey: string, owner: string, fn: () => Promise<T>): Promise<T> {
@@ -137,8 +153,7 @@ export class RedisTokenStore implements TokenStore {
       return await fn();
     } finally {
       clearInterval(renewal);
-      // Not awaited: a lock that cannot be released lapses after lockTtlMs.
-      this.#redis.eval(RELEASE_LOCK, lockKey, [owner]).catch(() => undefined);
+      this.#release(lockKey, owner);
     }
   }
 
