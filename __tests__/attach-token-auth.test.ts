@@ -142,6 +142,20 @@ describe('attachTokenAuth: attaching', () => {
     again();
   });
 
+  it('refuses to attach twice when the other copy of the package (its other build) attached first', () => {
+    let other: typeof import('../src/attach-token-auth.js') | undefined;
+    jest.isolateModules(() => {
+      other = jest.requireActual<typeof import('../src/attach-token-auth.js')>('../src/attach-token-auth.js');
+    });
+    const api = axios.create();
+    const detach = other!.attachTokenAuth(api, { provider: fakeProvider(), manager: new TokenManager() });
+    expect(() => attachTokenAuth(api, { provider: fakeProvider(), manager: new TokenManager() })).toThrow(
+      TokenAuthConfigError,
+    );
+    detach();
+    attachTokenAuth(api, { provider: fakeProvider(), manager: new TokenManager() })();
+  });
+
   it('refuses options without a provider', () => {
     expect(() => attachTokenAuth(axios.create(), {} as never)).toThrow(/needs a provider/);
   });

@@ -16,6 +16,17 @@ describe('defaultTokenManager', () => {
     expect(defaultTokenManager()).toBe(first);
   });
 
+  it('is the same manager for another copy of the package (its other build)', () => {
+    let other: typeof import('../src/default-token-manager.js') | undefined;
+    jest.isolateModules(() => {
+      other = jest.requireActual<typeof import('../src/default-token-manager.js')>(
+        '../src/default-token-manager.js',
+      );
+    });
+    expect(other?.defaultTokenManager).not.toBe(defaultTokenManager);
+    expect(other?.defaultTokenManager()).toBe(defaultTokenManager());
+  });
+
   it('lets two instances attached without a manager share one token for equal provider settings', async () => {
     const tokenHttp = axios.create();
     const idp = new MockAdapter(tokenHttp);

@@ -193,3 +193,42 @@ describe('safeEndpoint', () => {
   });
 });
 
+describe('instanceof across copies of the package (its ESM and CommonJS builds)', () => {
+  let other: typeof import('../src/errors.js');
+  beforeAll(() => {
+    jest.isolateModules(() => {
+      other = jest.requireActual<typeof import('../src/errors.js')>('../src/errors.js');
+    });
+  });
+
+  it('holds for an error the other copy made, class by class', () => {
+    expect(other.TokenRequestError).not.toBe(TokenRequestError);
+    const request = new other.TokenRequestError({ providerKey: 'k', status: 401 });
+    const config = new other.TokenAuthConfigError('bad', 'invalid_options');
+    expect(request).toBeInstanceOf(TokenRequestError);
+    expect(request).toBeInstanceOf(TokenFlightError);
+    expect(request).not.toBeInstanceOf(TokenAuthConfigError);
+    expect(config).toBeInstanceOf(TokenAuthConfigError);
+    expect(config).toBeInstanceOf(TokenFlightError);
+    expect(config).not.toBeInstanceOf(TokenRequestError);
+    expect(new TokenRequestError({ providerKey: 'k' })).toBeInstanceOf(other.TokenRequestError);
+  });
+
+  it('does not hold for look-alikes without the mark', () => {
+    const lookAlike = Object.assign(new Error('x'), { name: 'TokenRequestError' });
+    expect(lookAlike).not.toBeInstanceOf(TokenRequestError);
+    expect(lookAlike).not.toBeInstanceOf(TokenFlightError);
+    expect(null).not.toBeInstanceOf(TokenFlightError);
+    expect({ name: 'TokenFlightError' }).not.toBeInstanceOf(TokenFlightError);
+  });
+
+  it('keeps the mark out of JSON and enumerable properties', () => {
+    const error = new TokenRequestError({ providerKey: 'k' });
+    expect(
+      Object.getOwnPropertySymbols(error).every(
+        (symbol) => !Object.prototype.propertyIsEnumerable.call(error, symbol),
+      ),
+    ).toBe(true);
+    expect(JSON.stringify(error)).not.toContain('axios-token-flight');
+  });
+});

@@ -5,6 +5,7 @@ import { defaultTokenManager } from './default-token-manager.js';
 import { TokenAuthConfigError } from './errors.js';
 import { createOriginPolicy } from './origin-policy.js';
 import { randomUUID } from './random-uuid.js';
+import { realmShared } from './realm-shared.js';
 import { RequestTokenState } from './request-token-state.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
 import { createTokenDispatch, type AttachToken } from './token-dispatch.js';
@@ -36,7 +37,9 @@ export interface AttachTokenAuthOptions {
 /** Removes the interceptors `attachTokenAuth` added. */
 export type DetachTokenAuth = () => void;
 
-const attached = new WeakSet<AxiosInstance>();
+/** The instances attached to, shared by the package's ESM and CommonJS builds. */
+const attachedInstances = (): WeakSet<AxiosInstance> =>
+  realmShared('attached-instances', () => new WeakSet<AxiosInstance>());
 
 /**
  * Makes every request of `instance` carry a valid access token, refreshed before it expires and
@@ -49,6 +52,7 @@ const attached = new WeakSet<AxiosInstance>();
  * const detach = attachTokenAuth(api, { provider: clientCredentials({ tokenUrl, clientId, clientSecret }) });
  */
 export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAuthOptions): DetachTokenAuth {
+  const attached = attachedInstances();
   if (attached.has(instance)) {
     throw new TokenAuthConfigError(
       'attachTokenAuth was already called on this axios instance; call the detach function it returned first',

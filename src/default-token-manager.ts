@@ -1,12 +1,10 @@
+import { realmShared } from './realm-shared.js';
 import { TokenManager } from './token-manager.js';
-
-let shared: TokenManager | undefined;
 
 /**
  * The process-wide manager `attachTokenAuth` uses when given none, so two axios instances with equal
- * provider settings share one token. Created on first use.
+ * provider settings share one token, whichever build of the package attached them. Created on first use.
  */
 export function defaultTokenManager(): TokenManager {
-  shared ??= new TokenManager();
-  return shared;
+  return realmShared('default-token-manager', () => new TokenManager());
 }

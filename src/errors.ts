@@ -10,8 +10,30 @@ export interface TokenErrorResponse {
   readonly body: string;
 }
 
+/** Marks errors of this package, so that `instanceof` also holds for one made by its other build. */
+const BRAND = Symbol.for('axios-token-flight/error@1');
+
 /** Base class of every error this library throws. */
 export class TokenFlightError extends Error {
+  /** The `name`s `instanceof` accepts for an error of the package's other build (ESM or CommonJS). */
+  protected static readonly brandedNames: readonly string[] = [
+    'TokenFlightError',
+    'TokenAuthConfigError',
+    'TokenRequestError',
+  ];
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    const candidate = value as { [BRAND]?: unknown; name?: unknown } | null;
+    return (
+      typeof candidate === 'object' &&
+      candidate !== null &&
+      candidate[BRAND] === true &&
+      typeof candidate.name === 'string' &&
+      this.brandedNames.includes(candidate.name)
+    );
+  }
+
   override name: string = 'TokenFlightError';
   /** A stable, machine-readable code. */
   readonly code: string | undefined;
@@ -19,11 +41,13 @@ export class TokenFlightError extends Error {
   constructor(message: string, code?: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 
 /** Thrown for a misuse of the API, e.g. attaching twice to the same axios instance. */
 export class TokenAuthConfigError extends TokenFlightError {
+  protected static override readonly brandedNames: readonly string[] = ['TokenAuthConfigError'];
   override name = 'TokenAuthConfigError' as const;
 }
 
@@ -45,6 +69,7 @@ export interface TokenRequestErrorOptions {
  * could not be reached. Carries no secret and no token in any property, message or cause.
  */
 export class TokenRequestError extends TokenFlightError {
+  protected static override readonly brandedNames: readonly string[] = ['TokenRequestError'];
   override name = 'TokenRequestError' as const;
   /** The key of the provider whose token request failed. */
   readonly providerKey: string;

@@ -196,6 +196,29 @@ try { new RedisTokenStore(undefined); } catch (error) { console.log(error instan
     expect((await mustRun(process.execPath, [file], app)).trim()).toBe('true');
   });
 
+  it('shares the default manager, the attach check and error classes between its ESM and CommonJS builds', async () => {
+    const source = `import { createRequire } from 'node:module';
+import axios from 'axios';
+import * as esm from 'axios-token-flight';
+const cjs = createRequire(import.meta.url)('axios-token-flight');
+const api = axios.create();
+cjs.attachTokenAuth(api, { provider: { key: 'k', fetchToken: async () => ({ accessToken: 'a' }) } });
+let twice = 'attached twice';
+try { esm.attachTokenAuth(api, { provider: { key: 'k', fetchToken: async () => ({ accessToken: 'a' }) } }); }
+catch (error) { twice = error instanceof esm.TokenAuthConfigError ? error.code : String(error); }
+console.log(JSON.stringify({
+  twoBuilds: esm.attachTokenAuth !== cjs.attachTokenAuth,
+  twice,
+  crossInstanceof: new cjs.TokenRequestError({ providerKey: 'k' }) instanceof esm.TokenRequestError,
+}));`;
+    await writeFile(join(app, 'dual.mjs'), source);
+    expect(JSON.parse(await mustRun(process.execPath, ['dual.mjs'], app))).toEqual({
+      twoBuilds: true,
+      twice: 'already_attached',
+      crossInstanceof: true,
+    });
+  });
+
   it('works with import from ESM', async () => {
     const source = `import axios from 'axios';
 import { attachTokenAuth, clientCredentials } from 'axios-token-flight';
