@@ -209,8 +209,9 @@ function fromTransportError(error: unknown, request: TokenHttpRequest, timeoutMs
   if (axiosCode === 'ERR_BAD_RESPONSE') {
     // The only answer axios refuses here is one over maxContentLength.
     const description = `the token response is larger than ${MAX_TOKEN_BODY_BYTES} bytes`;
+    const status = refusedAnswerStatus(error);
     return {
-      error: new TokenRequestError({ ...base, code: 'invalid_token_response', description }),
+      error: new TokenRequestError({ ...base, status, code: 'invalid_token_response', description }),
       retryable: false,
     };
   }
@@ -225,6 +226,12 @@ function fromTransportError(error: unknown, request: TokenHttpRequest, timeoutMs
     error: new TokenRequestError({ ...base, code: 'network_error', description }),
     retryable: axiosCode !== 'ERR_CANCELED',
   };
+}
+
+/** The status of an answer axios refused while reading it (Node keeps the response on the request). */
+function refusedAnswerStatus(error: unknown): number | undefined {
+  const status = (error as { request?: { res?: { statusCode?: unknown } } } | null)?.request?.res?.statusCode;
+  return typeof status === 'number' ? status : undefined;
 }
 
 function withQuery(href: string, query: URLSearchParams): string {

@@ -258,6 +258,18 @@ describe('failures on the wire', () => {
     };
     const error = await failure(provider().fetchToken({}));
     expect(error.code).toBe('invalid_token_response');
+    expect(error.status).toBe(200);
+    expect(received).toHaveLength(1);
+  });
+
+  it('a 401 with a body over 1 MiB keeps its status', async () => {
+    reply = (_req, res) => {
+      res.writeHead(401, { 'content-type': 'text/html' });
+      res.end(`<html>${'p'.repeat(1_100_000)}</html>`);
+    };
+    const error = await failure(provider().fetchToken({}));
+    expect(error).toMatchObject({ status: 401, code: 'invalid_token_response' });
+    expect(error.message).toContain('status 401');
     expect(received).toHaveLength(1);
   });
 });
