@@ -649,3 +649,40 @@ describe('TokenManager adopting a token another process stored', () => {
     expect(provider.calls).toBe(0);
   });
 });
+
+describe('TokenManager during a store outage', () => {
+  it('asks a store whose read just failed nothing more in that flight, and uses it again once it answers', async () => {
+    const calls: string[] = [];
+    let down = true;
+    const kept = new Map<string, ReturnType<typeof token>>();
+    const store: TokenStore = {
+      get: async (key) => {
+        calls.push('get');
+        if (down) throw new Error('redis_timeout');
+        return kept.get(key);
+      },
+      set: async (key, value) => {
+        calls.push('set');
+        kept.set(key, value);
+      },
+      delete: async () => {
+        calls.push('delete');
+        return true;
+      },
+      singleFlight: async (_key, fn) => {
+        calls.push('singleFlight');
+        return fn();
+      },
+    };
+    const provider = fakeProvider();
+    const manager = new TokenManager({ store });
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-1' });
+    expect(calls).toEqual(['get']);
+    down = false;
+    calls.length = 0;
+    await expect(manager.getToken(provider, { forceRefresh: true })).resolves.toMatchObject({
+      accessToken: 'token-fake-2',
+    });
+    expect(calls).toEqual(['get', 'singleFlight', 'get', 'set']);
+  });
+});

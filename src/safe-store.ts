@@ -17,6 +17,11 @@ export class SafeStore {
     this.#emit = emit;
   }
 
+  /** Whether the store's last call failed (it is then in an outage until a call succeeds). */
+  get failing(): boolean {
+    return this.#failing;
+  }
+
   /** Whether the store shares a lock between processes or tabs. */
   get shared(): boolean {
     return typeof this.#store.singleFlight === 'function';

@@ -234,7 +234,9 @@ export class TokenManager {
     const found = this.#adoptStored(key, replacing);
     const adopted = found instanceof Promise ? await found : found;
     if (adopted !== undefined) return adopted;
-    if (!this.#store.shared) return this.#fetch(provider, background, lifetime);
+    // A store whose read just failed is not asked again in this flight (lock, re-read, write): an
+    // outage costs one store timeout per fetch, not one per command.
+    if (!this.#store.shared || this.#store.failing) return this.#fetch(provider, background, lifetime);
     // Inside the shared lock another holder may just have written a token: read again first.
     return this.#store.singleFlight(
       key,
@@ -295,7 +297,7 @@ export class TokenManager {
       return token;
     }
     this.#remember(key, token, sentAt);
-    await this.#store.set(key, token, expiresAt - now);
+    if (!this.#store.failing) await this.#store.set(key, token, expiresAt - now);
     return token;
   }
 
