@@ -342,6 +342,26 @@ describe('attachTokenAuth: abort', () => {
 });
 
 describe('attachTokenAuth: alongside other interceptors', () => {
+  it('a request an earlier-registered interceptor held until its token ran out leaves with a new one', async () => {
+    let now = 1_700_000_000_000;
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    const seen = guardedApi(mock, () => ['token-fake-1', 'token-fake-2']);
+    let hold = false;
+    // Registered before attachTokenAuth, so axios runs it after the plugin has set the header.
+    api.interceptors.request.use(async (config) => {
+      if (hold) now += 290_000; // a queue that held the request past the token's usable life
+      return config;
+    });
+    const provider = fakeProvider({ now: () => now, lifetimeMs: 300_000 });
+    attachTokenAuth(api, { provider, manager: new TokenManager({ now: () => now }) });
+    await api.get('/x');
+    hold = true;
+    await api.get('/x');
+    expect(seen).toEqual(['Bearer token-fake-1', 'Bearer token-fake-2']);
+    expect(provider.calls).toBe(2);
+  });
+
   it('decides on the config as other request interceptors leave it', async () => {
     const { api, mock, manager, provider } = setup();
     await manager.getToken(provider); // cached: the synchronous path would apply if ours were alone

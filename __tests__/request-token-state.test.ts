@@ -91,4 +91,11 @@ describe('RequestTokenState', () => {
     expect(waiting.isOwnHeader('')).toBe(false);
     expect(waiting.isOwnHeader(HEADER_VALUE)).toBe(false);
   });
+
+  it('keeps until when its token may be sent, out of its JSON', () => {
+    const limited = new RequestTokenState(PROVIDER, false, HEADER_VALUE, ACCESS_TOKEN, 1_700_000_000_000);
+    expect(limited.sendableUntil).toBe(1_700_000_000_000);
+    expect(JSON.stringify(limited)).not.toContain('1700000000000');
+    expect(new RequestTokenState(PROVIDER, false).sendableUntil).toBe(Number.POSITIVE_INFINITY);
+  });
 });

@@ -686,3 +686,22 @@ describe('TokenManager during a store outage', () => {
     expect(calls).toEqual(['get', 'singleFlight', 'get', 'set']);
   });
 });
+
+describe('TokenManager sendableUntil and isBefore', () => {
+  it('gives the moment requests stop using the cached token, else the expiry', async () => {
+    const time = clock();
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });
+    const manager = new TokenManager({ now: time.now });
+    const cached = await manager.getToken(provider);
+    const until = manager.sendableUntil('fake', cached);
+    expect(until).toBeLessThan(cached.expiresAt!);
+    expect(until).toBeGreaterThan(T0 + 240_000);
+    const other = token('other', T0 + 5_000);
+    expect(manager.sendableUntil('fake', other)).toBe(T0 + 5_000);
+    expect(manager.sendableUntil('fake', token('forever', null))).toBe(Number.POSITIVE_INFINITY);
+    expect(manager.isBefore(until)).toBe(true);
+    time.set(until);
+    expect(manager.isBefore(until)).toBe(false);
+    expect(manager.isBefore(Number.POSITIVE_INFINITY)).toBe(true);
+  });
+});

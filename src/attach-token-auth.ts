@@ -90,7 +90,13 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     }
     const value = authHeader.normalize(`${scheme ?? token.tokenType} ${token.accessToken}`);
     const tokenAuth = frozenTokenAuth(
-      new RequestTokenState(provider, replayed, value, token.accessToken),
+      new RequestTokenState(
+        provider,
+        replayed,
+        value,
+        token.accessToken,
+        manager.sendableUntil(provider.key, token),
+      ),
       override,
     );
     if (!replayed && override === undefined) shared = { token, key: provider.key, value, tokenAuth };

@@ -11,12 +11,25 @@ export class RequestTokenState {
   readonly #replayed: boolean;
   readonly #headerValue: string | undefined;
   readonly #accessToken: string | undefined;
+  readonly #sendableUntil: number;
 
-  constructor(provider: TokenProvider, replayed: boolean, headerValue?: string, accessToken?: string) {
+  constructor(
+    provider: TokenProvider,
+    replayed: boolean,
+    headerValue?: string,
+    accessToken?: string,
+    sendableUntil = Number.POSITIVE_INFINITY,
+  ) {
     this.#provider = provider;
     this.#replayed = replayed;
     this.#headerValue = headerValue;
     this.#accessToken = accessToken;
+    this.#sendableUntil = sendableUntil;
+  }
+
+  /** Until when (epoch ms, the manager's clock) the attached token may be sent; `Infinity` without a limit. */
+  get sendableUntil(): number {
+    return this.#sendableUntil;
   }
 
   /** The provider whose token the request gets. */

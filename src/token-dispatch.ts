@@ -135,7 +135,8 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     const wrapper: AxiosAdapter = (config) => {
       const state = stateOf(config);
       if (state === undefined) return send(config);
-      if (!state.awaitingToken) return attempt(config);
+      if (!state.awaitingToken && manager.isBefore(state.sendableUntil)) return attempt(config);
+      // No token yet, or the one set ran out while an interceptor held the request: take a new one.
       return withToken(config, state.provider, state.replayed, attempt);
     };
     wrappers.add(wrapper);

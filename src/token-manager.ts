@@ -132,6 +132,21 @@ export class TokenManager {
   }
 
   /**
+   * @internal Until when `token` may be sent: for the cached token, the moment requests stop using
+   * it; for any other, its expiry. A request held by other interceptors is checked against it again.
+   */
+  sendableUntil(key: string, token: Token): number {
+    const entry = this.#entries.get(key);
+    if (entry?.token === token) return entry.waitAt;
+    return token.expiresAt ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** @internal Whether `until` (a {@link sendableUntil} answer) still lies ahead, on this manager's clock. */
+  isBefore(until: number): boolean {
+    return until === Number.POSITIVE_INFINITY || this.#now() < until;
+  }
+
+  /**
    * Drops the cached token of `key`; with `accessToken`, only if that is still the cached one, so a
    * storm of 401s for one token causes one refresh and a late 401 drops nothing. Resolves to whether
    * a token was dropped.
