@@ -569,17 +569,22 @@ describe('TokenManager with a store', () => {
 });
 
 describe('TokenManager with a store whose delete fails', () => {
-  it('never takes back from the store a token it invalidated', async () => {
+  /** A store that keeps what it is given and fails every delete with `deleteFails`. */
+  const undeletable = (deleteFails: TokenStore['delete']): TokenStore => {
     const kept = new Map<string, ReturnType<typeof token>>();
-    const store: TokenStore = {
+    return {
       get: (key) => kept.get(key),
       set: (key, value) => {
         kept.set(key, value);
       },
-      delete: () => {
-        throw new Error('NOPERM this user has no permissions to run the eval command');
-      },
+      delete: deleteFails,
     };
+  };
+
+  it('never takes back from the store a token it invalidated', async () => {
+    const store = undeletable(() => {
+      throw new Error('NOPERM this user has no permissions to run the eval command');
+    });
     const provider = fakeProvider();
     const manager = new TokenManager({ store });
     const used = await manager.getToken(provider);
@@ -590,14 +595,7 @@ describe('TokenManager with a store whose delete fails', () => {
   });
 
   it('also after invalidate(key) with no token named', async () => {
-    const kept = new Map<string, ReturnType<typeof token>>();
-    const store: TokenStore = {
-      get: (key) => kept.get(key),
-      set: (key, value) => {
-        kept.set(key, value);
-      },
-      delete: async () => Promise.reject(new Error('timeout')),
-    };
+    const store = undeletable(async () => Promise.reject(new Error('timeout')));
     const provider = fakeProvider();
     const manager = new TokenManager({ store });
     await manager.getToken(provider);
