@@ -199,6 +199,14 @@ describe('axios-token-flight token', () => {
     },
   );
 
+  it('exits 2 without echoing a secret pasted as an argument', async () => {
+    const run = await runCli(['token', '--preset', 'gigachat', GIGACHAT_KEY], CLIENT_ENV);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('takes no arguments');
+    expect(run.stdout + run.stderr).not.toContain(GIGACHAT_KEY);
+    expect(lab.stats.tokenRequests).toBe(0);
+  });
+
   it('exits 2 naming the variables when the secret is missing from the environment', async () => {
     const run = await runCli(['token', '--preset', 'chatlayer', '--token-url', lab.tokenUrl('chatlayer')], {
       ATF_CLIENT_ID: 'lab-client',

@@ -40,6 +40,18 @@ const SECRET_FLAGS: Readonly<Record<string, string>> = {
   'auth-key': 'GIGACHAT_CREDENTIALS',
 };
 
+/** Any other flag whose name says it holds a secret (`--client_secret`, `--api-password`, ...). */
+const SECRET_FLAG_NAME = /secret|passw|credential/i;
+
+/** The options each preset has no use for: given anyway, they are refused rather than ignored. */
+const UNUSED_BY_PRESET: Readonly<Record<PresetName, readonly string[]>> = {
+  gigachat: ['audience', 'customer-key', 'auth-method'],
+  brainysoft: ['audience'],
+  chatlayer: ['audience', 'customer-key', 'auth-method'],
+  bog: ['audience', 'customer-key', 'auth-method'],
+  'client-credentials': ['customer-key'],
+};
+
 const OPTIONS = {
   preset: { type: 'string' },
   'token-url': { type: 'string' },
@@ -59,7 +71,10 @@ const OPTIONS = {
 export function parseCommand(argv: readonly string[]): ParsedCommand {
   for (const arg of argv) {
     const flag = /^--([^=]+)/.exec(arg)?.[1];
-    const variable = flag === undefined ? undefined : SECRET_FLAGS[flag];
+    const variable =
+      flag === undefined
+        ? undefined
+        : (SECRET_FLAGS[flag] ?? (SECRET_FLAG_NAME.test(flag) ? 'ATF_CLIENT_SECRET' : undefined));
     if (variable !== undefined) {
       throw new UsageError(
         `--${flag} is not accepted: command-line arguments are visible to other users of this machine ` +
@@ -71,17 +86,28 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    // Node's own message quotes the argument, which may be a secret typed in the wrong place.
+    throw new UsageError(parseFailure(error));
   }
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0 || positionals[0] === 'help') return { command: 'help' };
-  if (positionals[0] !== 'token' || positionals.length > 1) {
-    throw new UsageError(`Unknown command: ${positionals.join(' ')}`);
+  // Arguments are never echoed: a stray one may be a secret pasted on the command line.
+  if (positionals[0] !== 'token') throw new UsageError('Unknown command; the only command is `token`');
+  if (positionals.length > 1) {
+    throw new UsageError(
+      '`token` takes no arguments, only options (not echoed here; secrets go in environment variables)',
+    );
   }
   const preset = values.preset;
   if (preset === undefined) throw new UsageError(`--preset is required (${PRESETS.join(', ')})`);
   if (!(PRESETS as readonly string[]).includes(preset)) {
     throw new UsageError(`Unknown preset "${preset}"; choose one of ${PRESETS.join(', ')}`);
+  }
+  const unused = UNUSED_BY_PRESET[preset as PresetName].filter(
+    (name) => values[name as keyof typeof values] !== undefined,
+  );
+  if (unused.length > 0) {
+    throw new UsageError(`--preset ${preset} does not use ${unused.map((name) => `--${name}`).join(', ')}`);
   }
   const authMethod = values['auth-method'];
   if (authMethod !== undefined && !(AUTH_METHODS as readonly string[]).includes(authMethod)) {
@@ -107,6 +133,18 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     json: values.json,
     show: values.show,
   };
+}
+
+function parseFailure(error: unknown): string {
+  const { code, message: text } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const message = typeof text === 'string' ? text : '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const name = /'(-{1,2}[^'=\s]+)/.exec(message)?.[1];
+    return `Unknown option${name === undefined ? '' : ` ${name}`} (see --help)`;
+  }
+  // Names the option only ("Option '--preset <value>' argument missing"), never a value.
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return message;
+  return 'The command line could not be read (see --help)';
 }
 
 function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
