@@ -6,6 +6,7 @@ import { TokenAuthConfigError } from './errors.js';
 import { createOriginPolicy } from './origin-policy.js';
 import { randomUUID } from './random-uuid.js';
 import { realmShared } from './realm-shared.js';
+import { createRedirectGuard } from './redirect-guard.js';
 import { RequestTokenState } from './request-token-state.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
 import { createTokenDispatch, type AttachToken } from './token-dispatch.js';
@@ -75,6 +76,7 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   const scheme = options.scheme;
   const retryOnStatus = new Set(options.retryOnStatus ?? [401]);
   const mayCarryToken = createOriginPolicy(instance, options.origins ?? []);
+  const guardRedirects = createRedirectGuard(header, mayCarryToken);
   const select: ProviderSelector =
     typeof options.provider === 'function' ? options.provider : constant(options.provider);
 
@@ -150,6 +152,7 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
         config.tokenAuth = awaiting(provider, replayed, previous?.provider);
       }
       config.adapter = dispatch.wrap(config.adapter);
+      guardRedirects?.(config);
     } catch (error) {
       // axios sends the request even when a synchronous interceptor throws: fail it in the adapter.
       config.adapter = () => Promise.reject(error);

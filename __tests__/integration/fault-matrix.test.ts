@@ -330,6 +330,33 @@ describe('API faults', () => {
       expect(lab.stats.apiRequestsLog[0]!.headers['authorization']).toMatch(/^Bearer \S+$/);
       expect(lab.stats.tokenRequests).toBe(1);
     });
+
+    const customHeaderApi = (origins: readonly string[] = []): AxiosInstance => {
+      const instance = axios.create({ baseURL: lab.apiUrl });
+      attachTokenAuth(instance, { provider: provider(), manager, header: 'X-Api-Key', origins });
+      return instance;
+    };
+
+    test('drops a token carried in another header (X-Api-Key), which axios itself would forward', async () => {
+      const response = await customHeaderApi().get('/redirect', { params: { to: `${echo.url}/landing` } });
+      expect(response.status).toBe(200);
+      expect(echo.requests.at(-1)!.path).toBe('/landing');
+      expect(echo.requests.at(-1)!.headers['x-api-key']).toBeUndefined();
+      expect(lab.stats.apiRequestsLog[0]!.headers['x-api-key']).toMatch(/^Bearer \S+$/);
+    });
+
+    test('keeps it on a redirect to an origin the token may go to, and runs the application hook too', async () => {
+      const hops: string[] = [];
+      const response = await customHeaderApi([echo.url]).get('/redirect', {
+        params: { to: `${echo.url}/landing` },
+        beforeRedirect: (options: Record<string, unknown>) => {
+          hops.push(String(options['href']));
+        },
+      });
+      expect(response.status).toBe(200);
+      expect(hops).toEqual([`${echo.url}/landing`]);
+      expect(echo.requests.at(-1)!.headers['x-api-key']).toMatch(/^Bearer \S+$/);
+    });
   });
 });
 
