@@ -36,6 +36,12 @@ describe('npm run demo', () => {
     const total = /^total +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)$/m.exec(stdout);
     expect(total).not.toBeNull();
     expect(Number(total![6])).toBe(0);
+    // Steady traffic over 5 s of 2 s tokens: one refresh per provider per half-life, never a 401.
+    const expiring = /^tokens expiring \(5 s\) +(\d+) +(\d+) +0 +(\d+) +0 +0$/m.exec(stdout);
+    expect(expiring).not.toBeNull();
+    expect(Number(expiring![3])).toBeGreaterThanOrEqual(2);
+    expect(Number(expiring![3])).toBeLessThanOrEqual(12);
+    expect(stdout).toContain('one refresh per provider per half-life');
     expect(stdout).not.toContain('✘');
     expect(stdout).toContain('Every guarantee held.');
   }, 60_000);

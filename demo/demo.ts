@@ -15,6 +15,17 @@ import {
 
 const TOKEN_LIFETIME_MS = 2_000;
 const BURST = 100;
+const EXPIRING_MS = 5_000;
+const PROVIDERS = 2;
+
+/**
+ * Whether `tokenRequests` over `forMs` of steady traffic fits one refresh per provider per half
+ * lifetime (when the refresh window opens): each provider refreshed, and never more often than that.
+ */
+function refreshesWithin(tokenRequests: number, forMs: number): boolean {
+  const rotations = forMs / (TOKEN_LIFETIME_MS / 2);
+  return tokenRequests >= PROVIDERS && tokenRequests <= PROVIDERS * Math.ceil(rotations + 1);
+}
 
 interface Tally {
   name: string;
@@ -141,7 +152,9 @@ async function main(): Promise<boolean> {
 
     line(`Loopback token server and API on ${lab.url}; tokens live ${TOKEN_LIFETIME_MS / 1000} s.`);
     const cold = await phase(lab, 'cold burst', (send) => burst(send, BURST, 'cold').then(() => undefined));
-    const expiring = await phase(lab, 'tokens expiring (5 s)', (send) => trickle(send, 5_000, 100, 'e'));
+    const expiring = await phase(lab, `tokens expiring (${EXPIRING_MS / 1000} s)`, (send) =>
+      trickle(send, EXPIRING_MS, 100, 'e'),
+    );
     // Fresh tokens first, so that no background refresh overlaps the storm and the count is exact.
     await Promise.all([rfc, giga].map((provider) => manager.getToken(provider, { forceRefresh: true })));
     const storm = await phase(lab, 'revoked-token 401 storm', async (send) => {
@@ -162,7 +175,12 @@ async function main(): Promise<boolean> {
     const total = sum();
     const checks: [string, boolean][] = [
       ['cold burst: one token request per provider', cold.tokenRequests === 2 && cold.failed === 0],
-      ['tokens refreshed before expiry: every request succeeded', expiring.failed === 0],
+      [
+        'tokens refreshed before expiry: every request succeeded, no 401, one refresh per provider per half-life',
+        expiring.failed === 0 &&
+          expiring.retries === 0 &&
+          refreshesWithin(expiring.tokenRequests, EXPIRING_MS),
+      ],
       [
         '401 storm: one refresh per provider, each request retried once',
         storm.failed === 0 && storm.tokenRequests === 2 && storm.retries === storm.sent,
