@@ -214,6 +214,18 @@ describe('instanceof across copies of the package (its ESM and CommonJS builds)'
     expect(new TokenRequestError({ providerKey: 'k' })).toBeInstanceOf(other.TokenRequestError);
   });
 
+  it("leaves a subclass of the application's to its prototype chain", () => {
+    class RateLimitedError extends TokenRequestError {}
+    class MisconfiguredError extends TokenAuthConfigError {}
+    expect(new TokenRequestError({ providerKey: 'k' })).not.toBeInstanceOf(RateLimitedError);
+    expect(new other.TokenRequestError({ providerKey: 'k' })).not.toBeInstanceOf(RateLimitedError);
+    expect(new TokenAuthConfigError('x')).not.toBeInstanceOf(MisconfiguredError);
+    const limited = new RateLimitedError({ providerKey: 'k' });
+    expect(limited).toBeInstanceOf(RateLimitedError);
+    expect(limited).toBeInstanceOf(TokenRequestError);
+    expect(limited).toBeInstanceOf(other.TokenRequestError);
+  });
+
   it('does not hold for look-alikes without the mark', () => {
     const lookAlike = Object.assign(new Error('x'), { name: 'TokenRequestError' });
     expect(lookAlike).not.toBeInstanceOf(TokenRequestError);

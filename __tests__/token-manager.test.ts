@@ -1,8 +1,10 @@
+import { inspect } from 'node:util';
 import { TokenRequestError } from '../src/errors.js';
 import { MemoryTokenStore } from '../src/memory-token-store.js';
 import type { TokenEvent } from '../src/token-events.js';
 import { TokenManager } from '../src/token-manager.js';
 import type { TokenStore } from '../src/token-store.js';
+import type { TokenProvider } from '../src/token.js';
 import { deferred, fakeProvider, token, type Deferred } from './support/fake-provider.js';
 import { collectUnhandledRejections } from './support/unhandled-rejections.js';
 
@@ -701,5 +703,102 @@ describe('TokenManager sendableUntil and isBefore', () => {
     time.set(until);
     expect(manager.isBefore(until)).toBe(false);
     expect(manager.isBefore(Number.POSITIVE_INFINITY)).toBe(true);
+  });
+});
+
+describe('TokenManager review cases', () => {
+  it('keeps serving its own token when a background refresh finds only a nearly-expired one in the store', async () => {
+    const time = clock();
+    const old = token('old-from-store', T0 + 250_000 + 50, {
+      raw: { access_token: 'old-from-store', expires_in: 2 },
+    });
+    const stored: { answer?: ReturnType<typeof token> } = {};
+    const store: TokenStore = { get: () => stored.answer, set: () => undefined, delete: () => false };
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });
+    const manager = new TokenManager({ now: time.now, store });
+    const own = await manager.getToken(provider);
+    stored.answer = old;
+    provider.next = async () => {
+      throw new TokenRequestError({ providerKey: 'fake', status: 503 });
+    };
+    time.advance(250_000);
+    expect(manager.peekToken(provider)).toBe(own);
+    await flush();
+    await flush();
+    expect(provider.calls).toBe(2);
+    expect(manager.peekToken(provider)).toBe(own);
+  });
+
+  it("reports a custom provider's failure to onEvent reduced, and rejects getToken with it unchanged", async () => {
+    const events: TokenEvent[] = [];
+    const provider = fakeProvider();
+    const thrown = Object.assign(new Error('backend said 500'), {
+      config: { headers: { Authorization: 'Basic c2Vzc2lvbi1zZWNyZXQ=' } },
+    });
+    provider.next = () => Promise.reject(thrown);
+    const manager = new TokenManager({ onEvent: (event) => events.push(event) });
+    await expect(manager.getToken(provider)).rejects.toBe(thrown);
+    const failed = events.find((event) => event.type === 'fetch_failed') as { error: unknown } | undefined;
+    expect(failed?.error).toBeInstanceOf(TokenRequestError);
+    expect(failed?.error).toMatchObject({ description: 'backend said 500' });
+    expect(JSON.stringify(failed) + inspect(failed, { depth: Infinity, showHidden: true })).not.toContain(
+      'c2Vzc2lvbi1zZWNyZXQ',
+    );
+  });
+
+  it('accepts a provider whose fetchToken answers with a plain value', async () => {
+    const provider = {
+      key: 'plain',
+      fetchToken: () => token('plain-token', null),
+    } as unknown as TokenProvider;
+    await expect(new TokenManager().getToken(provider)).resolves.toMatchObject({
+      accessToken: 'plain-token',
+    });
+  });
+
+  it("skips a flight's write only for its own failed read, not another key's", async () => {
+    const gate = deferred<ReturnType<typeof token>>();
+    const writes: string[] = [];
+    const store: TokenStore = {
+      get: async (key) => {
+        if (key === 'broken') throw new Error('redis_timeout');
+        return undefined;
+      },
+      set: (key) => {
+        writes.push(key);
+      },
+      delete: () => false,
+    };
+    const slow = fakeProvider({ key: 'slow' });
+    slow.next = () => gate.promise;
+    const manager = new TokenManager({ store });
+    const pending = manager.getToken(slow);
+    await flush();
+    await manager.getToken(fakeProvider({ key: 'broken' }));
+    gate.resolve(token('slow-token', Date.now() + 300_000));
+    await pending;
+    expect(writes).toEqual(['slow']);
+  });
+
+  it('dispose during a store read: the old caller is aborted and caches nothing over the new flight', async () => {
+    const read = deferred<ReturnType<typeof token> | undefined>();
+    let reads = 0;
+    const store: TokenStore = {
+      get: () => {
+        reads += 1;
+        return reads === 1 ? read.promise : undefined;
+      },
+      set: () => undefined,
+      delete: () => false,
+    };
+    const provider = fakeProvider();
+    const manager = new TokenManager({ store });
+    const before = manager.getToken(provider);
+    await flush();
+    manager.dispose();
+    const after = await manager.getToken(provider);
+    read.resolve(token('from-before-dispose', Date.now() + 300_000));
+    await expect(before).rejects.toMatchObject({ name: 'AbortError' });
+    expect(manager.peekToken(provider)).toBe(after);
   });
 });

@@ -28,7 +28,14 @@ export function providerFor(command: TokenCommand, env: Env): TokenProvider {
     if (command.preset === 'gigachat') {
       const options = { ...shared, ...tokenUrl, ...(scope as { scope?: GigaChatScope }) };
       const credentials = nonEmpty(env['GIGACHAT_CREDENTIALS']);
-      if (credentials !== undefined) return gigachat({ ...options, credentials });
+      if (credentials !== undefined) {
+        if (command.clientId !== undefined) {
+          throw new UsageError(
+            '--client-id is not used with GIGACHAT_CREDENTIALS, which holds the client id',
+          );
+        }
+        return gigachat({ ...options, credentials });
+      }
       return gigachat({ ...options, ...clientSecretPair(command, env, 'GIGACHAT_CREDENTIALS or ') });
     }
     const pair = clientSecretPair(command, env, '');

@@ -3,7 +3,8 @@ export type { TokenStore } from './token-store.js';
 export type { TokenEvent, TokenEventListener, StoreOperation } from './token-events.js';
 export type { TokenAuthRequestOptions } from './axios-config.js';
 export type { RequestTokenState } from './request-token-state.js';
-export { TokenManager, type TokenManagerOptions, type GetTokenOptions } from './token-manager.js';
+export { TokenManager } from './token-manager.js';
+export type { GetTokenOptions, TokenManagerOptions } from './token-manager-options.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
 export { defaultTokenManager } from './default-token-manager.js';
 export {

@@ -17,11 +17,6 @@ export class SafeStore {
     this.#emit = emit;
   }
 
-  /** Whether the store's last call failed (it is then in an outage until a call succeeds). */
-  get failing(): boolean {
-    return this.#failing;
-  }
-
   /** Whether the store shares a lock between processes or tabs. */
   get shared(): boolean {
     return typeof this.#store.singleFlight === 'function';
@@ -30,13 +25,15 @@ export class SafeStore {
   /**
    * The token stored under `key`: synchronously when the store answers synchronously (the in-memory
    * one does), so that a token request that follows leaves in the caller's own turn of the event loop.
+   * `onFailure` is called when this read failed (it then answers `undefined`).
    */
-  get(key: string): Token | undefined | Promise<Token | undefined> {
+  get(key: string, onFailure?: () => void): Token | undefined | Promise<Token | undefined> {
     let answer: Token | undefined | Promise<Token | undefined>;
     try {
       answer = this.#store.get(key);
     } catch (error) {
       this.#failed(key, 'get', error);
+      onFailure?.();
       return undefined;
     }
     if (!isThenable(answer)) {
@@ -50,6 +47,7 @@ export class SafeStore {
       },
       (error: unknown) => {
         this.#failed(key, 'get', error);
+        onFailure?.();
         return undefined;
       },
     );

@@ -8,47 +8,12 @@ import {
   refreshSchedule,
   type RefreshPolicy,
 } from './refresh-schedule.js';
-import { checkProviderToken } from './provider-token.js';
+import { checkProviderToken, providerFailure } from './provider-token.js';
 import { SafeStore } from './safe-store.js';
 import { yieldToEventLoop } from './timers.js';
 import type { Token, TokenProvider } from './token.js';
 import type { TokenEvent, TokenEventListener } from './token-events.js';
-import type { TokenStore } from './token-store.js';
-
-/** Options of {@link TokenManager}; every one has a default. */
-export interface TokenManagerOptions {
-  /** Refresh a token when less than this is left (capped at half its lifetime). Default 60 000. */
-  refreshSkewMs?: number;
-  /**
-   * Inside the refresh window, requests keep using the cached token (while one background refresh
-   * runs) as long as more than this is left. Default: 10 % of the lifetime, at least 1 000, at most
-   * half the refresh window; any value is capped at a quarter of the lifetime.
-   */
-  minValidityMs?: number;
-  /** Lifetime of a token whose response states no expiry (and is no JWT with `exp`). Default 300 000. */
-  defaultTtlMs?: number;
-  /** Longest lifetime believed, whatever the server says. Default 86 400 000 (24 h). */
-  maxTtlMs?: number;
-  /**
-   * After a credentials failure (status 400, 401 or 403 from the token endpoint), callers get the same
-   * error without a new token request for this long. Default 0: a failed fetch is never cached.
-   */
-  failureCooldownMs?: number;
-  /** Where tokens are shared besides this manager's own memory. Default: a {@link MemoryTokenStore}. */
-  store?: TokenStore;
-  /** Hook for logs and metrics. Never receives a secret or a token. */
-  onEvent?: TokenEventListener;
-  /** Clock, epoch ms. Default `Date.now`. */
-  now?: () => number;
-}
-
-/** Options of {@link TokenManager.getToken}. */
-export interface GetTokenOptions {
-  /** Fetch a new token even if a fresh one is cached (still one fetch for all concurrent callers). */
-  forceRefresh?: boolean;
-  /** Ends this caller's wait at once; the shared fetch goes on for the others. */
-  signal?: AbortSignal | undefined;
-}
+import type { GetTokenOptions, TokenManagerOptions } from './token-manager-options.js';
 
 interface CacheEntry {
   readonly token: Token;
@@ -59,7 +24,19 @@ interface CacheEntry {
   backgroundFailures: number;
 }
 
-type Flight = (provider: TokenProvider, replacing: string | undefined, background: boolean) => Promise<Token>;
+type Flights = (
+  provider: TokenProvider,
+  replacing: string | undefined,
+  background: boolean,
+) => Promise<Token>;
+
+/** One flight's own state: `dispose()` aborts its lifetime; a failed store read skips its other store calls. */
+interface Flight {
+  readonly key: string;
+  readonly replacing: string | undefined;
+  readonly lifetime: AbortSignal;
+  storeFailed: boolean;
+}
 
 /**
  * The provider-keyed token cache. One in-flight fetch per key whatever the number of callers; a
@@ -85,7 +62,7 @@ export class TokenManager {
   #lifetime = new AbortController();
   /** Keys whose flight is in its synchronous start (see `#startFlight`). */
   readonly #starting = new Set<string>();
-  #flight: Flight;
+  #flight: Flights;
 
   constructor(options: TokenManagerOptions = {}) {
     this.#policy = { refreshSkewMs: options.refreshSkewMs ?? 60_000, minValidityMs: options.minValidityMs };
@@ -190,7 +167,7 @@ export class TokenManager {
     }
   }
 
-  #createFlight(): Flight {
+  #createFlight(): Flights {
     return pMemoize(
       (provider: TokenProvider, replacing: string | undefined, background: boolean) =>
         this.#obtain(provider, replacing, background),
@@ -238,65 +215,74 @@ export class TokenManager {
   async #obtain(provider: TokenProvider, replacing: string | undefined, background: boolean): Promise<Token> {
     // A `dispose()` while this waits (for its turn, or for the store) ends it: `#lifetime` is replaced then.
     const lifetime = this.#lifetime.signal;
+    const flight: Flight = { key: provider.key, replacing, lifetime, storeFailed: false };
     if (background) {
       // The request that noticed the refresh window does not wait for the refresh: start it on its own turn.
       await yieldToEventLoop();
       lifetime.throwIfAborted();
     }
-    const key = provider.key;
     // No `await` for a store that answers synchronously: a cold burst's token request then leaves
     // while the app is still issuing the burst, instead of after it.
-    const found = this.#adoptStored(key, replacing);
+    const found = this.#adoptStored(flight);
     const adopted = found instanceof Promise ? await found : found;
+    lifetime.throwIfAborted();
     if (adopted !== undefined) return adopted;
     // A store whose read just failed is not asked again in this flight (lock, re-read, write): an
     // outage costs one store timeout per fetch, not one per command.
-    if (!this.#store.shared || this.#store.failing) return this.#fetch(provider, background, lifetime);
+    if (!this.#store.shared || flight.storeFailed) return this.#fetch(provider, background, flight);
     // Inside the shared lock another holder may just have written a token: read again first.
-    return this.#store.singleFlight(
-      key,
-      async () => (await this.#adoptStored(key, replacing)) ?? this.#fetch(provider, background, lifetime),
-    );
+    return this.#store.singleFlight(flight.key, async () => {
+      lifetime.throwIfAborted();
+      const again = await this.#adoptStored(flight);
+      lifetime.throwIfAborted();
+      return again ?? this.#fetch(provider, background, flight);
+    });
   }
 
-  #adoptStored(key: string, replacing: string | undefined): Token | undefined | Promise<Token | undefined> {
-    const stored = this.#store.get(key);
+  #adoptStored(flight: Flight): Token | undefined | Promise<Token | undefined> {
+    const stored = this.#store.get(flight.key, () => {
+      flight.storeFailed = true;
+    });
     return stored instanceof Promise
-      ? stored.then((token) => this.#adopt(key, replacing, token))
-      : this.#adopt(key, replacing, stored);
+      ? stored.then((token) => this.#adopt(flight, token))
+      : this.#adopt(flight, stored);
   }
 
-  #adopt(key: string, replacing: string | undefined, stored: Token | undefined): Token | undefined {
+  #adopt(flight: Flight, stored: Token | undefined): Token | undefined {
     if (
+      flight.lifetime.aborted ||
       stored === undefined ||
       stored.expiresAt === null ||
-      stored.accessToken === replacing ||
-      stored.accessToken === this.#invalidated.get(key)
+      stored.accessToken === flight.replacing ||
+      stored.accessToken === this.#invalidated.get(flight.key)
     ) {
       return undefined;
     }
     const now = this.#now();
-    // Too close to expiry to send (by its whole lifetime, not the time left): fetch a new one.
-    if (now >= this.#remember(key, stored, adoptedIssuedAt(stored, now)).waitAt) {
-      this.#entries.delete(key);
-      return undefined;
-    }
+    const entry = this.#entryFor(stored, adoptedIssuedAt(stored, now));
+    // Too close to expiry to send (by its whole lifetime, not the time left): fetch a new one, and
+    // leave the cache as it is (during a background refresh it still serves the current token).
+    if (now >= entry.waitAt) return undefined;
+    this.#entries.set(flight.key, entry);
     return stored;
   }
 
-  async #fetch(provider: TokenProvider, background: boolean, lifetime: AbortSignal): Promise<Token> {
-    const key = provider.key;
+  async #fetch(provider: TokenProvider, background: boolean, flight: Flight): Promise<Token> {
+    const { key, lifetime } = flight;
     this.emit({ type: 'fetch', key, background });
     const sentAt = this.#now();
     let fetched: Token;
     try {
-      // Ended by `dispose()` even when the provider does not watch its signal.
-      const answer = await abortable(provider.fetchToken({ signal: lifetime, background }), lifetime);
+      const answer = provider.fetchToken({ signal: lifetime, background });
+      // Ended by `dispose()` even when the provider does not watch its signal; a provider may also
+      // answer with a plain value.
+      fetched = checkProviderToken(await abortable(Promise.resolve(answer), lifetime), key);
       // A provider that does not watch the signal still gets nothing cached after `dispose()`.
       lifetime.throwIfAborted();
-      fetched = checkProviderToken(answer, key);
     } catch (error) {
-      this.emit({ type: 'fetch_failed', key, error, background });
+      // Events go to logs: what a custom provider threw (an axios error with its own credentials in
+      // the config) is reported reduced, as requests see it; `getToken` rejects with it unchanged.
+      this.emit({ type: 'fetch_failed', key, error: providerFailure(error, key), background });
       this.#cooldown.failed(key, error);
       throw error;
     }
@@ -311,15 +297,13 @@ export class TokenManager {
       this.#entries.delete(key);
       return token;
     }
-    this.#remember(key, token, sentAt);
-    if (!this.#store.failing) await this.#store.set(key, token, expiresAt - now);
+    this.#entries.set(key, this.#entryFor(token, sentAt));
+    if (!flight.storeFailed) await this.#store.set(key, token, expiresAt - now);
     return token;
   }
 
-  #remember(key: string, token: Token, issuedAt: number): CacheEntry {
+  #entryFor(token: Token, issuedAt: number): CacheEntry {
     const { refreshAt, waitAt } = refreshSchedule(token.expiresAt ?? issuedAt, issuedAt, this.#policy);
-    const entry = { token, refreshAt, waitAt, backgroundAfter: refreshAt, backgroundFailures: 0 };
-    this.#entries.set(key, entry);
-    return entry;
+    return { token, refreshAt, waitAt, backgroundAfter: refreshAt, backgroundFailures: 0 };
   }
 }
