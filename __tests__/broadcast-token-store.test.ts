@@ -176,6 +176,76 @@ describe('BroadcastTokenStore', () => {
     expect(events).toContain('store_error');
   });
 
+  it('waits for the lock without a limit when lockTimeoutMs is Infinity (the timer is clamped, not fired at once)', async () => {
+    const holder = new FakeLocks();
+    const store = tab({ locks: holder, lockTimeoutMs: Number.POSITIVE_INFINITY });
+    let release!: () => void;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const held = store.singleFlight('k', () => {
+      started();
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+    const waiting = store.singleFlight('k', async () => 'second');
+    await running;
+    // With the timer firing at once, the second caller would have given up by now.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    release();
+    await held;
+    await expect(waiting).resolves.toBe('second');
+  });
+
+  it('refuses invalid timeouts', () => {
+    for (const name of ['lockTimeoutMs', 'askTimeoutMs'] as const) {
+      for (const value of [0, -1, Number.NaN]) expect(() => tab({ [name]: value })).toThrow(name);
+    }
+  });
+
+  it('ignores malformed messages and ones that carry no token, without throwing', async () => {
+    const store = tab({ locks: new FakeLocks() });
+    const errors: unknown[] = [];
+    const onError = (error: unknown): void => {
+      errors.push(error);
+    };
+    process.on('uncaughtException', onError);
+    const sender = new BroadcastChannel(`test-${channel}`);
+    try {
+      for (const message of [
+        { type: 'set', from: 'x', key: 'k' },
+        { type: 'set', from: 'x', entry: {} },
+        {
+          type: 'set',
+          from: 'x',
+          key: 'k',
+          entry: { expiresAt: Date.now() + 60_000, token: { accessToken: 'injected' } },
+        },
+        { type: 'answer', from: 'x', id: 1 },
+        { type: 'delete', from: 'x' },
+        { type: 'ask', from: 'x', key: 'k' },
+        'a string',
+        null,
+        { from: 'x' },
+      ]) {
+        sender.postMessage(message);
+      }
+      await delivered();
+      expect(store.get('k')).toBeUndefined();
+      expect(errors).toEqual([]);
+      // A well-formed message still works.
+      sender.postMessage({
+        type: 'set',
+        from: 'x',
+        key: 'k',
+        entry: { expiresAt: Date.now() + 60_000, token: token('real') },
+      });
+      await delivered();
+      expect(store.get('k')?.accessToken).toBe('real');
+    } finally {
+      sender.close();
+      process.off('uncaughtException', onError);
+    }
+  });
+
   it('returns fn results and errors unchanged', async () => {
     const store = tab({ locks: new FakeLocks() });
     await expect(store.singleFlight('k', async () => 42)).resolves.toBe(42);

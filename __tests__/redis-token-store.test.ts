@@ -55,6 +55,15 @@ describe('RedisTokenStore without a server', () => {
     await expect(store.get('k')).rejects.toMatchObject({ code: 'redis_timeout' });
   });
 
+  it('clamps a timeoutMs beyond the longest timer delay instead of timing out at once', async () => {
+    const client: RedisClient = {
+      status: 'ready',
+      call: () => new Promise((resolve) => setTimeout(() => resolve(null), 30)),
+    };
+    const store = new RedisTokenStore(client, { timeoutMs: 2 ** 31 });
+    await expect(store.get('k')).resolves.toBeUndefined();
+  });
+
   it('fails at once, sending nothing, while ioredis reconnects', async () => {
     const call = jest.fn(async () => null);
     const store = new RedisTokenStore({ status: 'reconnecting', call }, { timeoutMs: 60_000 });
@@ -252,10 +261,40 @@ describeWithRedis('RedisTokenStore on a real redis-server', () => {
       await expect(otherKey.get('a')).rejects.toMatchObject({ code: 'undecryptable_value' });
       await expect(plain.get('a')).rejects.toMatchObject({ code: 'invalid_stored_token' });
       await expect(encrypted.get('b')).rejects.toMatchObject({ code: 'invalid_stored_token' });
-      await client(kind).command(['SET', `${prefix}token:c`, 'not json', 'PX', '5000']);
-      await expect(plain.get('c')).rejects.toMatchObject({ code: 'invalid_stored_token' });
       const error = await otherKey.get('a').catch((caught: unknown) => caught);
       expect(inspect(error) + JSON.stringify(error)).not.toMatch(/secret-a-token/);
+    });
+
+    it.each([
+      ['not JSON', 'not json'],
+      ['JSON but no token', '{"hello":"world"}'],
+      ['an older shape without raw', '{"accessToken":"t","tokenType":"Bearer","expiresAt":null}'],
+    ])('reads a value that is no token (%s) as absent, so the next write replaces it', async (_, value) => {
+      for (const options of [{}, { encryptionKey: KEY }]) {
+        const prefix = `garbage-${randomUUID()}:`;
+        const store = new RedisTokenStore(client(kind).client, { prefix, ...options });
+        await client(kind).command(['SET', `${prefix}token:c`, value]);
+        await expect(store.get('c')).resolves.toBeUndefined();
+        await store.set('c', token('fresh'), 5_000);
+        await expect(store.get('c')).resolves.toMatchObject({ accessToken: 'fresh' });
+      }
+    });
+
+    it('never keeps a token past its own expiry, and never returns an expired one', async () => {
+      const prefix = `ttl-${randomUUID()}:`;
+      const store = new RedisTokenStore(client(kind).client, { prefix });
+      await store.set('k', { ...token('short'), expiresAt: Date.now() + 1_000 }, 3_600_000);
+      const pttl = Number(await client(kind).command(['PTTL', `${prefix}token:k`]));
+      expect(pttl).toBeGreaterThan(0);
+      expect(pttl).toBeLessThanOrEqual(1_000);
+      await client(kind).command([
+        'SET',
+        `${prefix}token:old`,
+        JSON.stringify({ ...token('expired'), expiresAt: Date.now() - 60_000 }),
+      ]);
+      await expect(store.get('old')).resolves.toBeUndefined();
+      await store.set('inf', { ...token('forever'), expiresAt: null }, Number.POSITIVE_INFINITY);
+      await expect(store.get('inf')).resolves.toMatchObject({ accessToken: 'forever' });
     });
 
     it('leaves no lock behind when taking it timed out on a stalled server', async () => {

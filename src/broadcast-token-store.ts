@@ -1,4 +1,6 @@
+import { readBroadcastMessage, type BroadcastEntry, type BroadcastMessage } from './broadcast-message.js';
 import { randomUUID } from './random-uuid.js';
+import { timerDelay } from './timers.js';
 import type { Token } from './token.js';
 import type { TokenStore } from './token-store.js';
 
@@ -27,17 +29,8 @@ export interface BroadcastTokenStoreOptions {
   now?: () => number;
 }
 
-interface Entry {
-  readonly token: Token;
-  readonly expiresAt: number;
-}
-
-type Message =
-  | { readonly type: 'hello' | 'here' | 'bye'; readonly from: string }
-  | { readonly type: 'set'; readonly from: string; readonly key: string; readonly entry: Entry }
-  | { readonly type: 'delete'; readonly from: string; readonly key: string; readonly accessToken?: string }
-  | { readonly type: 'ask'; readonly from: string; readonly key: string; readonly id: string }
-  | { readonly type: 'answer'; readonly from: string; readonly id: string; readonly entry?: Entry };
+type Entry = BroadcastEntry;
+type Message = BroadcastMessage;
 
 interface Question {
   readonly waitingFor: Set<string>;
@@ -77,12 +70,19 @@ export class BroadcastTokenStore implements TokenStore {
   constructor(options: BroadcastTokenStoreOptions = {}) {
     this.#name = options.channel ?? 'axios-token-flight';
     this.#locks = 'locks' in options ? options.locks : defaultLocks();
-    this.#lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
-    this.#askTimeoutMs = options.askTimeoutMs ?? 100;
+    this.#lockTimeoutMs = positive('lockTimeoutMs', options.lockTimeoutMs, 30_000);
+    this.#askTimeoutMs = positive('askTimeoutMs', options.askTimeoutMs, 100);
     this.#now = options.now ?? Date.now;
     this.#helloUntil = this.#now() + this.#askTimeoutMs;
     this.#channel = new BroadcastChannel(this.#name);
-    this.#channel.onmessage = (event: MessageEvent<Message>) => this.#receive(event.data);
+    this.#channel.onmessage = (event: MessageEvent<unknown>) => {
+      const message = readBroadcastMessage(event.data);
+      try {
+        if (message !== undefined) this.#receive(message);
+      } catch {
+        // Whatever another tab sent, it must not surface as an uncaught error in this one.
+      }
+    };
     // In Node an open channel would keep the process alive.
     (this.#channel as { unref?: () => void }).unref?.();
     this.#post({ type: 'hello', from: this.#id });
@@ -125,7 +125,7 @@ export class BroadcastTokenStore implements TokenStore {
     const timeout = new AbortController();
     const timer = setTimeout(
       () => timeout.abort(new DOMException('Timed out waiting for the token lock', 'TimeoutError')),
-      this.#lockTimeoutMs,
+      timerDelay(this.#lockTimeoutMs),
     );
     (timer as { unref?: () => void }).unref?.();
     return locks.request(`${this.#name}:${key}`, { signal: timeout.signal }, () => {
@@ -184,7 +184,7 @@ export class BroadcastTokenStore implements TokenStore {
         // Whoever did not answer is gone (or frozen); it is welcome back when it speaks again.
         for (const peer of question.waitingFor) this.#peers.delete(peer);
         question.done(undefined);
-      }, this.#askTimeoutMs);
+      }, timerDelay(this.#askTimeoutMs));
       (timer as { unref?: () => void }).unref?.();
       const question: Question = {
         waitingFor: new Set(this.#peers),
@@ -202,7 +202,7 @@ export class BroadcastTokenStore implements TokenStore {
   }
 
   #receive(message: Message): void {
-    if (this.#closed || typeof message !== 'object' || message === null) return;
+    if (this.#closed) return;
     if (message.type === 'bye') {
       this.#peers.delete(message.from);
       return;
@@ -255,6 +255,18 @@ export class BroadcastTokenStore implements TokenStore {
       // A token that cannot be cloned stays in this tab; the others fetch their own.
     }
   }
+}
+
+/**
+ * `Infinity` is allowed (no limit; the timer is clamped to the longest delay). A `RangeError`, not
+ * the core's error classes, keeps the core out of a browser bundle that only needs this store.
+ */
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+    throw new RangeError(`BroadcastTokenStore ${name} must be a positive number of ms`);
+  }
+  return value;
 }
 
 function defaultLocks(): LockManagerLike | undefined {

@@ -1,4 +1,5 @@
 import { TokenAuthConfigError, TokenFlightError } from './errors.js';
+import { timerDelay } from './timers.js';
 
 /**
  * The part of an ioredis (v5+) client this library uses. Structural, so that ioredis is never
@@ -121,7 +122,7 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, command: string)
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(new TokenFlightError(`Redis ${command} timed out after ${timeoutMs} ms`, 'redis_timeout'));
-    }, timeoutMs);
+    }, timerDelay(timeoutMs));
     timer.unref?.();
     // The late settlement of a timed-out command is consumed here, never left unhandled.
     promise.then(

@@ -1,10 +1,11 @@
 import { TokenAuthConfigError, TokenFlightError } from './errors.js';
 import { randomUUID } from './random-uuid.js';
 import { redisCommands, type RedisClient, type RedisCommands } from './redis-client.js';
-import { sleep } from './timers.js';
+import { MAX_TIMER_DELAY_MS, sleep, timerDelay } from './timers.js';
 import type { Token } from './token.js';
 import { createTokenCipher, type EncryptionKey, type SealedValue, type TokenCipher } from './token-cipher.js';
 import type { TokenStore } from './token-store.js';
+import { isToken } from './token-shape.js';
 
 /** Options of {@link RedisTokenStore}; every one has a default. */
 export interface RedisTokenStoreOptions {
@@ -83,16 +84,22 @@ export class RedisTokenStore implements TokenStore {
   async get(key: string): Promise<Token | undefined> {
     const redisKey = this.#tokenKey(key);
     const value = await this.#redis.get(redisKey);
-    return value === null ? undefined : this.#decode(value, redisKey);
+    const token = value === null ? undefined : await this.#decode(value, redisKey);
+    return token === undefined || (token.expiresAt !== null && token.expiresAt <= Date.now())
+      ? undefined
+      : token;
   }
 
   async set(key: string, token: Token, ttlMs: number): Promise<void> {
     const redisKey = this.#tokenKey(key);
-    if (!(ttlMs > 0)) {
+    // Never kept past the token's own expiry; no expiry and no finite ttl: the longest timer delay.
+    const untilExpiry = token.expiresAt === null ? Number.POSITIVE_INFINITY : token.expiresAt - Date.now();
+    const keepMs = Math.min(ttlMs, untilExpiry, MAX_TIMER_DELAY_MS);
+    if (!(keepMs > 0)) {
       await this.#redis.del(redisKey);
       return;
     }
-    await this.#redis.set(redisKey, await this.#encode(token, redisKey), ttlMs);
+    await this.#redis.set(redisKey, await this.#encode(token, redisKey), Math.ceil(keepMs));
   }
 
   async delete(key: string, accessToken?: string): Promise<boolean> {
@@ -146,7 +153,7 @@ export class RedisTokenStore implements TokenStore {
       () => {
         this.#redis.eval(RENEW_LOCK, lockKey, [owner, lockTtl]).catch(() => undefined);
       },
-      Math.max(1, Math.floor(this.#lockTtlMs / 3)),
+      timerDelay(Math.max(1, Math.floor(this.#lockTtlMs / 3))),
     );
     renewal.unref?.();
     try {
@@ -176,26 +183,28 @@ export class RedisTokenStore implements TokenStore {
     return JSON.stringify(value);
   }
 
-  async #decode(value: string, redisKey: string): Promise<Token> {
-    let parsed = parseJson(value);
-    const encrypted = isObject(parsed) && parsed['v'] === 1;
-    if (encrypted !== (this.#cipher !== undefined)) {
-      throw invalidValue(
-        redisKey,
-        encrypted
-          ? 'it is encrypted and no encryptionKey is set'
-          : 'it is not encrypted but encryptionKey is set',
-      );
+  /**
+   * The token in a stored value. A value that is no token at all (garbage, an older shape) counts as
+   * absent, so the next fetch overwrites it instead of every process fetching on its own until it
+   * lapses; a token in the other mode (plain while a key is set, or the reverse) or one this key
+   * cannot decrypt is a misconfiguration, and fails.
+   */
+  async #decode(value: string, redisKey: string): Promise<Token | undefined> {
+    const parsed = parseJson(value);
+    if (!isObject(parsed)) return undefined;
+    const encrypted = parsed['v'] === 1;
+    if (this.#cipher === undefined) {
+      if (encrypted) throw invalidValue(redisKey, 'it is encrypted and no encryptionKey is set');
+      return isToken(parsed) ? parsed : undefined;
     }
-    if (this.#cipher !== undefined) {
-      const sealed = parsed as Partial<EncryptedValue>;
-      if (typeof sealed.iv !== 'string' || typeof sealed.data !== 'string') {
-        throw invalidValue(redisKey, 'it is not a sealed value');
-      }
-      parsed = parseJson(await this.#cipher.open({ v: 1, iv: sealed.iv, data: sealed.data }, redisKey));
+    if (!encrypted) {
+      if (isToken(parsed)) throw invalidValue(redisKey, 'it is not encrypted but encryptionKey is set');
+      return undefined;
     }
-    if (!isToken(parsed)) throw invalidValue(redisKey, 'it is not a token');
-    return parsed;
+    const sealed = parsed as Partial<EncryptedValue>;
+    if (typeof sealed.iv !== 'string' || typeof sealed.data !== 'string') return undefined;
+    const opened = parseJson(await this.#cipher.open({ v: 1, iv: sealed.iv, data: sealed.data }, redisKey));
+    return isToken(opened) ? opened : undefined;
   }
 }
 
@@ -220,17 +229,6 @@ function parseJson(text: string): unknown {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isToken(value: unknown): value is Token {
-  return (
-    isObject(value) &&
-    typeof value['accessToken'] === 'string' &&
-    typeof value['tokenType'] === 'string' &&
-    (value['expiresAt'] === null || typeof value['expiresAt'] === 'number') &&
-    (value['scope'] === undefined || typeof value['scope'] === 'string') &&
-    isObject(value['raw'])
-  );
 }
 
 function invalidValue(redisKey: string, reason: string): TokenFlightError {

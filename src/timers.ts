@@ -1,6 +1,11 @@
 /** Largest delay `setTimeout` accepts; longer ones fire at once. */
 export const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
+/** `ms` as a timer may take it: longer delays are clamped instead of firing at once. */
+export function timerDelay(ms: number): number {
+  return Math.min(Math.max(0, ms), MAX_TIMER_DELAY_MS);
+}
+
 /**
  * Resolves after `ms` (clamped to 0..2^31−1). The timer does not keep a Node process alive unless
  * `keepAlive` is set: a back-off between attempts of a token request a caller awaits is part of that
