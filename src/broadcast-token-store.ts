@@ -1,4 +1,8 @@
-import { readBroadcastMessage, type BroadcastEntry, type BroadcastMessage } from './broadcast-message.js';
+import {
+  readBroadcastMessage,
+  type BroadcastEntry as Entry,
+  type BroadcastMessage as Message,
+} from './broadcast-message.js';
 import { randomUUID } from './random-uuid.js';
 import { timerDelay } from './timers.js';
 import type { Token } from './token.js';
@@ -28,9 +32,6 @@ export interface BroadcastTokenStoreOptions {
   /** Clock, epoch ms. Default `Date.now`. */
   now?: () => number;
 }
-
-type Entry = BroadcastEntry;
-type Message = BroadcastMessage;
 
 interface Question {
   readonly waitingFor: Set<string>;

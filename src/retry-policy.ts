@@ -1,5 +1,5 @@
 import { TokenAuthConfigError } from './errors.js';
-import { MAX_TIMER_DELAY_MS } from './timers.js';
+import { MAX_TIMER_DELAY_MS, timerDelay } from './timers.js';
 
 /**
  * How a failed token request is retried: network errors, timeouts, 408, 429 and 5xx are retried with
@@ -84,5 +84,5 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   // An HTTP date names its day and month; `Date.parse` alone would read '-5' as a year.
   const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(date)) return undefined;
-  return Math.min(Math.max(0, date - now), MAX_TIMER_DELAY_MS);
+  return timerDelay(date - now);
 }

@@ -11,7 +11,7 @@ import {
   type RetryOptions,
 } from './retry-policy.js';
 import { secureTokenHref } from './secure-url.js';
-import { MAX_TIMER_DELAY_MS, sleep, yieldToEventLoop } from './timers.js';
+import { sleep, timerDelay, yieldToEventLoop } from './timers.js';
 import type { Token } from './token.js';
 import { readTokenErrorBody } from './token-error-body.js';
 
@@ -241,7 +241,7 @@ function withQuery(href: string, query: URLSearchParams): string {
 }
 
 function clampTimeout(ms: number): number {
-  return Math.min(Math.max(1, Math.floor(ms)), MAX_TIMER_DELAY_MS);
+  return Math.max(1, Math.floor(timerDelay(ms)));
 }
 
 /** Merges header maps; a later name replaces an earlier one whatever its case. */
