@@ -280,6 +280,44 @@ describeWithRedis('RedisTokenStore on a real redis-server', () => {
       }
     });
 
+    it.each([
+      ['a lone UTF-16 surrogate', { note: 'broken \ud800 text' }],
+      ['nesting deeper than 1 000 levels', { deep: nested(1_100) }],
+    ])('compare-and-deletes a token whose raw body holds %s (no JSON decoding in Redis)', async (_, raw) => {
+      for (const options of [{}, { encryptionKey: KEY }]) {
+        const store = fresh(kind, options);
+        await store.set('odd', token('odd-token', { raw }), 5_000);
+        await expect(store.delete('odd', 'odd-tokenX')).resolves.toBe(false);
+        await expect(store.delete('odd', 'odd-toke')).resolves.toBe(false);
+        await expect(store.get('odd')).resolves.toMatchObject({ accessToken: 'odd-token' });
+        await expect(store.delete('odd', 'odd-token')).resolves.toBe(true);
+        await expect(store.get('odd')).resolves.toBeUndefined();
+      }
+    });
+
+    it('compare-and-deletes a value whose fields are written in another order', async () => {
+      const prefix = `order-${randomUUID()}:`;
+      const store = new RedisTokenStore(client(kind).client, { prefix });
+      const { accessToken, ...rest } = token('reordered');
+      await client(kind).command(['SET', `${prefix}token:r`, JSON.stringify({ ...rest, accessToken })]);
+      await expect(store.delete('r', 'other')).resolves.toBe(false);
+      await expect(store.delete('r', 'reordered')).resolves.toBe(true);
+      await expect(store.get('r')).resolves.toBeUndefined();
+
+      // An encrypted value as earlier versions wrote it, the fingerprint last.
+      const encrypted = new RedisTokenStore(client(kind).client, { prefix, encryptionKey: KEY });
+      await encrypted.set('e', token('sealed'), 5_000);
+      const { h, ...sealed } = JSON.parse(
+        String(await client(kind).command(['GET', `${prefix}token:e`])),
+      ) as {
+        h: string;
+      };
+      await client(kind).command(['SET', `${prefix}token:e`, JSON.stringify({ ...sealed, h })]);
+      await expect(encrypted.get('e')).resolves.toMatchObject({ accessToken: 'sealed' });
+      await expect(encrypted.delete('e', 'other')).resolves.toBe(false);
+      await expect(encrypted.delete('e', 'sealed')).resolves.toBe(true);
+    });
+
     it('never keeps a token past its own expiry, and never returns an expired one', async () => {
       const prefix = `ttl-${randomUUID()}:`;
       const store = new RedisTokenStore(client(kind).client, { prefix });
@@ -414,3 +452,9 @@ describeWithRedis('RedisTokenStore on a real redis-server', () => {
     }
   });
 });
+
+function nested(depth: number): unknown {
+  let value: unknown = 'bottom';
+  for (let level = 0; level < depth; level += 1) value = { next: value };
+  return value;
+}

@@ -29,15 +29,23 @@ export interface RedisTokenStoreOptions {
   encryptionKey?: EncryptionKey;
 }
 
-/** What is stored, encrypted: the sealed token and a keyed fingerprint of its access token. */
+/**
+ * What is stored, encrypted: a keyed fingerprint of the access token (first, as delete compares the
+ * value's beginning) and the sealed token.
+ */
 interface EncryptedValue extends SealedValue {
   readonly h: string;
 }
 
-// Compare-and-delete in one step: nothing can write between the comparison and the DEL.
+// Compare-and-delete in one step: nothing can write between the comparison and the DEL. A value
+// this store wrote begins with its compared field (ARGV[3] is that beginning, written the way
+// JSON.stringify writes it), so the comparison needs no JSON decoding: cjson cannot decode a lone
+// UTF-16 surrogate or nesting deeper than 1 000 levels, which a token's raw body may hold. A value
+// written otherwise (fields in another order) is decoded and compared field by field.
 const DELETE_IF_FIELD_EQUALS = `
 local value = redis.call('GET', KEYS[1])
 if not value then return 0 end
+if string.sub(value, 1, #ARGV[3]) == ARGV[3] then return redis.call('DEL', KEYS[1]) end
 local ok, decoded = pcall(cjson.decode, value)
 if ok and type(decoded) == 'table' and decoded[ARGV[1]] == ARGV[2] then
   return redis.call('DEL', KEYS[1])
@@ -107,9 +115,13 @@ export class RedisTokenStore implements TokenStore {
     if (accessToken === undefined) return this.#redis.del(redisKey);
     const [field, expected] =
       this.#cipher === undefined
-        ? ['accessToken', accessToken]
-        : ['h', await this.#cipher.fingerprint(accessToken)];
-    return Number(await this.#redis.eval(DELETE_IF_FIELD_EQUALS, redisKey, [field, expected])) > 0;
+        ? (['accessToken', accessToken] as const)
+        : (['h', await this.#cipher.fingerprint(accessToken)] as const);
+    // The field opens the value #encode writes; a JSON string ends at its closing quote, so no
+    // other value of the field can share this beginning.
+    const beginning = `{${JSON.stringify(field)}:${JSON.stringify(expected)},`;
+    const args = [field, expected, beginning];
+    return Number(await this.#redis.eval(DELETE_IF_FIELD_EQUALS, redisKey, args)) > 0;
   }
 
   /**
@@ -179,7 +191,7 @@ export class RedisTokenStore implements TokenStore {
     const json = JSON.stringify(plain);
     if (this.#cipher === undefined) return json;
     const sealed = await this.#cipher.seal(json, redisKey);
-    const value: EncryptedValue = { ...sealed, h: await this.#cipher.fingerprint(token.accessToken) };
+    const value: EncryptedValue = { h: await this.#cipher.fingerprint(token.accessToken), ...sealed };
     return JSON.stringify(value);
   }
 
