@@ -487,6 +487,19 @@ describe('TokenManager events', () => {
     });
     await expect(manager.getToken(fakeProvider())).resolves.toMatchObject({ accessToken: 'token-fake-1' });
   });
+
+  it('ignores an async listener that rejects, leaving no unhandled rejection', async () => {
+    const manager = new TokenManager({
+      onEvent: async () => {
+        throw new Error('metrics endpoint down');
+      },
+    });
+    const unhandled = await collectUnhandledRejections(async () => {
+      await expect(manager.getToken(fakeProvider())).resolves.toMatchObject({ accessToken: 'token-fake-1' });
+      await flush();
+    });
+    expect(unhandled).toEqual([]);
+  });
 });
 
 describe('TokenManager with a store', () => {

@@ -34,5 +34,5 @@ export type TokenEvent =
 
 export type StoreOperation = 'get' | 'set' | 'delete' | 'singleFlight';
 
-/** Receives {@link TokenEvent}s. Errors it throws are ignored. */
+/** Receives {@link TokenEvent}s. Errors it throws (or, when async, rejects with) are ignored. */
 export type TokenEventListener = (event: TokenEvent) => void;

@@ -161,7 +161,9 @@ export class TokenManager {
   emit(event: TokenEvent): void {
     if (this.#onEvent === undefined) return;
     try {
-      this.#onEvent(event);
+      const result: unknown = this.#onEvent(event);
+      // An async listener fails by rejecting: that must not surface as an unhandled rejection either.
+      if (result instanceof Promise) result.catch(ignore);
     } catch {
       // A faulty listener must not break token handling.
     }
@@ -307,3 +309,5 @@ export class TokenManager {
     return { token, refreshAt, waitAt, backgroundAfter: refreshAt, backgroundFailures: 0 };
   }
 }
+
+function ignore(): void {}
