@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { MAX_TIMER_DELAY_MS, sleep, yieldToEventLoop } from '../src/timers.js';
+import { keepAliveUntilSettled, MAX_TIMER_DELAY_MS, sleep, yieldToEventLoop } from '../src/timers.js';
 
 /** Whether `promise` has settled after the pending microtasks ran. */
 async function settled(promise: Promise<unknown>): Promise<boolean> {
@@ -125,5 +125,25 @@ describe('yieldToEventLoop', () => {
       global.setImmediate = original;
     }
     expect(timeout).toHaveBeenCalledWith(expect.any(Function), 0);
+  });
+});
+
+describe('keepAliveUntilSettled', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it.each([
+    ['resolves', (): Promise<string> => Promise.resolve('token')],
+    ['rejects', (): Promise<string> => Promise.reject(new Error('down'))],
+  ])('holds one timer until the promise %s, then none', async (_, outcome) => {
+    jest.useFakeTimers();
+    let settle!: () => void;
+    const promise = new Promise<void>((resolve) => (settle = resolve)).then(outcome);
+    keepAliveUntilSettled(promise);
+    expect(jest.getTimerCount()).toBe(1);
+    settle();
+    await promise.catch(() => undefined);
+    expect(jest.getTimerCount()).toBe(0);
   });
 });

@@ -44,3 +44,13 @@ export function yieldToEventLoop(): Promise<void> {
     else setTimeout(resolve, 0);
   });
 }
+
+/**
+ * Keeps a Node process alive until `promise` settles: for a caller that waits on work whose own
+ * waits do not (a background refresh it joined, in its back-off).
+ */
+export function keepAliveUntilSettled(promise: Promise<unknown>): void {
+  const timer = setInterval(() => undefined, MAX_TIMER_DELAY_MS);
+  const release = (): void => clearInterval(timer);
+  promise.then(release, release);
+}

@@ -10,7 +10,7 @@ import {
 } from './refresh-schedule.js';
 import { checkProviderToken, providerFailure } from './provider-token.js';
 import { SafeStore } from './safe-store.js';
-import { yieldToEventLoop } from './timers.js';
+import { keepAliveUntilSettled, yieldToEventLoop } from './timers.js';
 import type { Token, TokenProvider } from './token.js';
 import type { TokenEvent, TokenEventListener } from './token-events.js';
 import type { GetTokenOptions, TokenManagerOptions } from './token-manager-options.js';
@@ -62,6 +62,8 @@ export class TokenManager {
   #lifetime = new AbortController();
   /** Keys whose flight is in its synchronous start (see `#startFlight`). */
   readonly #starting = new Set<string>();
+  /** Running background refreshes no caller has joined yet. */
+  readonly #unjoined = new Map<string, Promise<Token>>();
   #flight: Flights;
 
   constructor(options: TokenManagerOptions = {}) {
@@ -181,7 +183,13 @@ export class TokenManager {
     const cooldown = this.#cooldown.active(provider.key);
     if (cooldown !== undefined) return Promise.reject(cooldown.error);
     // Forced or too close to expiry: the store's copy of this same token is no better.
-    return this.#startFlight(provider, this.#entries.get(provider.key)?.token.accessToken, false);
+    const flight = this.#startFlight(provider, this.#entries.get(provider.key)?.token.accessToken, false);
+    // A background refresh keeps no process alive in its back-off; now that a caller waits, it must.
+    if (this.#unjoined.get(provider.key) === flight) {
+      this.#unjoined.delete(provider.key);
+      keepAliveUntilSettled(flight);
+    }
+    return flight;
   }
 
   /**
@@ -205,13 +213,17 @@ export class TokenManager {
 
   #refreshInBackground(provider: TokenProvider, entry: CacheEntry): void {
     entry.backgroundAfter = Number.POSITIVE_INFINITY;
-    this.#startFlight(provider, entry.token.accessToken, true).then(
-      () => undefined,
-      () => {
-        entry.backgroundFailures += 1;
-        entry.backgroundAfter = this.#now() + backgroundRetryDelay(entry.backgroundFailures);
-      },
-    );
+    const key = provider.key;
+    const flight = this.#startFlight(provider, entry.token.accessToken, true);
+    this.#unjoined.set(key, flight);
+    const settled = (): void => {
+      if (this.#unjoined.get(key) === flight) this.#unjoined.delete(key);
+    };
+    flight.then(settled, () => {
+      settled();
+      entry.backgroundFailures += 1;
+      entry.backgroundAfter = this.#now() + backgroundRetryDelay(entry.backgroundFailures);
+    });
   }
 
   async #obtain(provider: TokenProvider, replacing: string | undefined, background: boolean): Promise<Token> {

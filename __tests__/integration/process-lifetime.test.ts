@@ -42,4 +42,10 @@ describe('a one-shot Node script', () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', joined], { timeout: 20_000 });
     expect(stdout.trim()).toBe('joined token-2');
   });
+
+  it('is not cut off while it waits for a background refresh that is in its back-off', async () => {
+    const joined = resolve(__dirname, '../support/scripts/join-background-backoff.ts');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', joined], { timeout: 20_000 });
+    expect(stdout.trim()).toBe('joined token-2');
+  });
 });
