@@ -1,5 +1,6 @@
 import { TokenRequestError } from '../src/errors.js';
 import { FailureCooldown } from '../src/failure-cooldown.js';
+import { countRetained } from './support/collect-garbage.js';
 
 const refused = (status: number): TokenRequestError => new TokenRequestError({ providerKey: 'k', status });
 
@@ -53,5 +54,24 @@ describe('FailureCooldown', () => {
     expect(cooldown.active('b')).toBeDefined();
     cooldown.clear();
     expect(cooldown.active('b')).toBeUndefined();
+  });
+});
+
+describe('FailureCooldown with keys used once', () => {
+  /** Records a credentials failure for `key`, and returns a weak reference to its error. */
+  const failOnce = (cooldown: FailureCooldown, key: string): WeakRef<object> => {
+    const error = new TokenRequestError({ providerKey: key, status: 401 });
+    cooldown.failed(key, error);
+    return new WeakRef(error);
+  };
+
+  it('does not keep the ended cool-downs of keys nobody asks for again', async () => {
+    let now = 1_000;
+    const cooldown = new FailureCooldown(2000, () => now);
+    const refs = Array.from({ length: 1023 }, (_, i) => failOnce(cooldown, `k${i}`));
+    now += 2000;
+    failOnce(cooldown, 'last');
+    expect(cooldown.active('last')).toBeDefined();
+    expect(await countRetained(refs)).toBe(0);
   });
 });

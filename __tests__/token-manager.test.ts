@@ -5,6 +5,7 @@ import type { TokenEvent } from '../src/token-events.js';
 import { TokenManager } from '../src/token-manager.js';
 import type { TokenStore } from '../src/token-store.js';
 import type { TokenProvider } from '../src/token.js';
+import { countRetained } from './support/collect-garbage.js';
 import { deferred, fakeProvider, token, type Deferred } from './support/fake-provider.js';
 import { collectUnhandledRejections } from './support/unhandled-rejections.js';
 
@@ -813,5 +814,30 @@ describe('TokenManager review cases', () => {
     read.resolve(token('from-before-dispose', Date.now() + 300_000));
     await expect(before).rejects.toMatchObject({ name: 'AbortError' });
     expect(manager.peekToken(provider)).toBe(after);
+  });
+});
+
+describe('TokenManager with many keys used once', () => {
+  /** Fetches one token for each of `count` keys, and returns weak references to them. */
+  async function fetchOnce(manager: TokenManager, prefix: string, count: number, now: () => number) {
+    const refs: Array<WeakRef<object>> = [];
+    for (let i = 0; i < count; i++) {
+      const provider: TokenProvider = {
+        key: `${prefix}-${i}`,
+        fetchToken: async () => token(`token-${prefix}-${i}`, now() + 60_000),
+      };
+      refs.push(new WeakRef(await manager.getToken(provider)));
+    }
+    return refs;
+  }
+
+  it('releases the tokens of keys that expired unused, in its cache and its default store', async () => {
+    const time = clock();
+    const manager = new TokenManager({ now: time.now });
+    const expired = await fetchOnce(manager, 'tenant', 1023, time.now);
+    time.advance(120_000);
+    const live = await fetchOnce(manager, 'later', 10, time.now);
+    expect(await countRetained(expired)).toBe(0);
+    expect(await countRetained(live)).toBe(10);
   });
 });

@@ -1,4 +1,5 @@
 import { TokenRequestError } from './errors.js';
+import { ExpirySweep } from './expiry-sweep.js';
 
 const CREDENTIAL_FAILURE_STATUSES = new Set([400, 401, 403]);
 
@@ -11,6 +12,7 @@ export class FailureCooldown {
   readonly #durationMs: number;
   readonly #now: () => number;
   readonly #failures = new Map<string, { readonly error: unknown; readonly until: number }>();
+  readonly #sweep = new ExpirySweep<{ readonly until: number }>((failure) => failure.until);
 
   constructor(durationMs: number, now: () => number) {
     this.#durationMs = durationMs;
@@ -29,7 +31,9 @@ export class FailureCooldown {
   /** Records a failed fetch of `key`; only a credentials failure starts a cool-down. */
   failed(key: string, error: unknown): void {
     if (this.#durationMs > 0 && isCredentialsFailure(error)) {
-      this.#failures.set(key, { error, until: this.#now() + this.#durationMs });
+      const now = this.#now();
+      this.#failures.set(key, { error, until: now + this.#durationMs });
+      this.#sweep.written(this.#failures, now);
     }
   }
 

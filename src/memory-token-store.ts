@@ -1,3 +1,4 @@
+import { ExpirySweep } from './expiry-sweep.js';
 import type { Token } from './token.js';
 import type { TokenStore } from './token-store.js';
 
@@ -13,11 +14,12 @@ export interface MemoryTokenStoreOptions {
 }
 
 /**
- * The default {@link TokenStore}: a `Map` in this process. Entries expire after their `ttlMs`;
- * nothing is scheduled, so it never keeps a process alive.
+ * The default {@link TokenStore}: a `Map` in this process. Entries expire after their `ttlMs` and are
+ * dropped when read, or swept as the map grows; nothing is scheduled, so it never keeps a process alive.
  */
 export class MemoryTokenStore implements TokenStore {
   readonly #entries = new Map<string, Entry>();
+  readonly #sweep = new ExpirySweep<Entry>((entry) => entry.expiresAt);
   readonly #now: () => number;
 
   constructor(options: MemoryTokenStoreOptions = {}) {
@@ -39,7 +41,9 @@ export class MemoryTokenStore implements TokenStore {
       this.#entries.delete(key);
       return;
     }
-    this.#entries.set(key, { token, expiresAt: this.#now() + ttlMs });
+    const now = this.#now();
+    this.#entries.set(key, { token, expiresAt: now + ttlMs });
+    this.#sweep.written(this.#entries, now);
   }
 
   delete(key: string, accessToken?: string): boolean {
@@ -49,7 +53,7 @@ export class MemoryTokenStore implements TokenStore {
     return this.#entries.delete(key);
   }
 
-  /** Number of stored entries, expired ones included until read. */
+  /** Number of stored entries, expired ones included until read or swept. */
   get size(): number {
     return this.#entries.size;
   }

@@ -1,5 +1,6 @@
 import pMemoize from 'p-memoize';
 import { abortable, abortReason } from './abortable.js';
+import { ExpirySweep } from './expiry-sweep.js';
 import { FailureCooldown } from './failure-cooldown.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import {
@@ -16,6 +17,7 @@ import type { TokenEvent, TokenEventListener } from './token-events.js';
 import type { GetTokenOptions, TokenManagerOptions } from './token-manager-options.js';
 
 interface CacheEntry {
+  /** Its `expiresAt` is set (the manager fills in a missing one). */
   readonly token: Token;
   readonly refreshAt: number;
   readonly waitAt: number;
@@ -48,6 +50,7 @@ interface Flight {
  */
 export class TokenManager {
   readonly #entries = new Map<string, CacheEntry>();
+  readonly #entrySweep = new ExpirySweep<CacheEntry>((entry) => entry.token.expiresAt ?? Infinity);
   readonly #cooldown: FailureCooldown;
   /** The token each key last had invalidated: a store whose delete failed must not hand it back. */
   readonly #invalidated = new Map<string, string>();
@@ -277,7 +280,7 @@ export class TokenManager {
     // Too close to expiry to send (by its whole lifetime, not the time left): fetch a new one, and
     // leave the cache as it is (during a background refresh it still serves the current token).
     if (now >= entry.waitAt) return undefined;
-    this.#entries.set(flight.key, entry);
+    this.#cache(flight.key, entry, now);
     return stored;
   }
 
@@ -311,9 +314,15 @@ export class TokenManager {
       this.#entries.delete(key);
       return token;
     }
-    this.#entries.set(key, this.#entryFor(token, sentAt));
+    this.#cache(key, this.#entryFor(token, sentAt), now);
     if (!flight.storeFailed) await this.#store.set(key, token, expiresAt - now);
     return token;
+  }
+
+  /** Caches `entry`, now and then dropping those of keys nobody asked for again until they expired. */
+  #cache(key: string, entry: CacheEntry, now: number): void {
+    this.#entries.set(key, entry);
+    this.#entrySweep.written(this.#entries, now);
   }
 
   #entryFor(token: Token, issuedAt: number): CacheEntry {
