@@ -159,6 +159,23 @@ describe('attachTokenAuth: attaching', () => {
   it('refuses options without a provider', () => {
     expect(() => attachTokenAuth(axios.create(), {} as never)).toThrow(/needs a provider/);
   });
+
+  it('refuses a provider without a key: such providers would share one token', () => {
+    const keyless = { fetchToken: async () => token('service-a', null) } as unknown as FakeProvider;
+    expect(() => attachTokenAuth(axios.create(), { provider: keyless, manager: new TokenManager() })).toThrow(
+      expect.objectContaining({ name: 'TokenAuthConfigError', code: 'invalid_options' }),
+    );
+  });
+
+  it('fails a request whose chosen provider has no key, sending nothing', async () => {
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    const seen = guardedApi(mock, () => []);
+    const keyless = { key: '', fetchToken: async () => token('service-a', null) };
+    attachTokenAuth(api, { provider: () => keyless, manager: new TokenManager() });
+    await expect(api.get('/x')).rejects.toBeInstanceOf(TokenAuthConfigError);
+    expect(seen).toEqual([]);
+  });
 });
 
 describe('attachTokenAuth: origins', () => {

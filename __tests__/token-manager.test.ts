@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { TokenRequestError } from '../src/errors.js';
+import { TokenAuthConfigError, TokenRequestError } from '../src/errors.js';
 import { MemoryTokenStore } from '../src/memory-token-store.js';
 import type { TokenEvent } from '../src/token-events.js';
 import { TokenManager } from '../src/token-manager.js';
@@ -462,6 +462,17 @@ describe('TokenManager dispose before a refresh is sent', () => {
     await waiting.catch(() => undefined);
     expect(provider.contexts.every((context) => context.signal?.aborted === true)).toBe(true);
     expect(manager.peekToken(provider)).toBeUndefined();
+  });
+});
+
+describe('TokenManager with a provider without a key', () => {
+  const keyless = { fetchToken: async () => token('service-a', null) } as unknown as TokenProvider;
+
+  it('rejects getToken and throws from peekToken, caching nothing under no key', async () => {
+    const manager = new TokenManager();
+    await expect(manager.getToken(keyless)).rejects.toBeInstanceOf(TokenAuthConfigError);
+    expect(() => manager.peekToken(keyless)).toThrow(TokenAuthConfigError);
+    await expect(manager.getToken({ ...keyless, key: '' })).rejects.toThrow(/needs a key/);
   });
 });
 

@@ -4,6 +4,7 @@ import type { TokenAuthRequestOptions } from './axios-config.js';
 import { defaultTokenManager } from './default-token-manager.js';
 import { TokenAuthConfigError } from './errors.js';
 import { createOriginPolicy } from './origin-policy.js';
+import { hasProviderKey, missingProviderKey } from './provider-key.js';
 import { randomUUID } from './random-uuid.js';
 import { realmShared } from './realm-shared.js';
 import { createRedirectGuard } from './redirect-guard.js';
@@ -69,6 +70,9 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
       'attachTokenAuth needs a provider: an object with key and fetchToken, or a function returning one',
       'invalid_options',
     );
+  }
+  if (typeof provider !== 'function' && !hasProviderKey(provider as TokenProvider)) {
+    throw missingProviderKey();
   }
   const manager = options.manager ?? defaultTokenManager();
   const header = options.header ?? 'Authorization';

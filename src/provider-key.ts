@@ -1,3 +1,6 @@
+import { TokenAuthConfigError } from './errors.js';
+import type { TokenProvider } from './token.js';
+
 /**
  * A derived cache key: `kind:` then the settings that make tokens differ, joined by `#`. Each part
  * has `%` and `#` percent-encoded, so no two different settings join to the same key (a client id
@@ -5,4 +8,20 @@
  */
 export function derivedProviderKey(kind: string, parts: readonly string[]): string {
   return `${kind}:${parts.map((part) => part.replace(/[%#]/g, encodeURIComponent)).join('#')}`;
+}
+
+/**
+ * Whether `provider` names its cache key, a non-empty string: providers without one (a plain
+ * JavaScript object that forgot it) would all share one cached token, each sending the others'.
+ */
+export function hasProviderKey(provider: TokenProvider): boolean {
+  const key: unknown = (provider as Partial<TokenProvider> | null | undefined)?.key;
+  return typeof key === 'string' && key !== '';
+}
+
+export function missingProviderKey(): TokenAuthConfigError {
+  return new TokenAuthConfigError(
+    'a token provider needs a key (a non-empty string): equal keys share one cached token',
+    'invalid_options',
+  );
 }

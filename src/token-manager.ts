@@ -9,6 +9,7 @@ import {
   refreshSchedule,
   type RefreshPolicy,
 } from './refresh-schedule.js';
+import { hasProviderKey, missingProviderKey } from './provider-key.js';
 import { checkProviderToken, providerFailure } from './provider-token.js';
 import { SafeStore } from './safe-store.js';
 import { keepAliveUntilSettled, yieldToEventLoop } from './timers.js';
@@ -86,9 +87,11 @@ export class TokenManager {
   /**
    * A valid token for `provider`: the cached one while it is fresh, else one fetched for all
    * concurrent callers of the same key. Rejects with the fetch's error (a {@link TokenRequestError}
-   * for the shipped providers) or, when `signal` aborts, with its reason.
+   * for the shipped providers) or, when `signal` aborts, with its reason; with a
+   * `TokenAuthConfigError` for a provider without a key.
    */
   getToken(provider: TokenProvider, options?: GetTokenOptions): Promise<Token> {
+    if (!hasProviderKey(provider)) return Promise.reject(missingProviderKey());
     if (options?.forceRefresh !== true) {
       const cached = this.peekToken(provider);
       if (cached !== undefined) return Promise.resolve(cached);
@@ -102,8 +105,11 @@ export class TokenManager {
   /**
    * The cached token when it can be sent right now, else `undefined`; synchronous, for hot paths.
    * Inside the refresh window it starts one background refresh and still returns the token.
+   *
+   * @throws {TokenAuthConfigError} for a provider without a key.
    */
   peekToken(provider: TokenProvider): Token | undefined {
+    if (!hasProviderKey(provider)) throw missingProviderKey();
     const entry = this.#entries.get(provider.key);
     if (entry === undefined) return undefined;
     const now = this.#now();
