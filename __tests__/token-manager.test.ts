@@ -277,6 +277,47 @@ describe('TokenManager expiry', () => {
   });
 });
 
+describe('TokenManager background refresh answered with an expired token', () => {
+  /** A 300 s token cached, then a background refresh at 240 s that gets a token expired on arrival. */
+  async function expiredRefresh(store?: TokenStore) {
+    const time = clock();
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });
+    const manager = new TokenManager({ now: time.now, ...(store === undefined ? {} : { store }) });
+    await manager.getToken(provider);
+    provider.next = async (call) => token(`expired-${call}`, time.now());
+    time.advance(240_000);
+    manager.peekToken(provider);
+    await flush();
+    expect(provider.calls).toBe(2);
+    return { time, provider, manager };
+  }
+
+  it('keeps serving the cached token, which is still valid', async () => {
+    const { provider, manager } = await expiredRefresh();
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+  });
+
+  it('does not send an expired token while the cached one is valid, with a store that has no copy', async () => {
+    const store: TokenStore = { get: () => undefined, set: () => undefined, delete: () => false };
+    const { provider, manager } = await expiredRefresh(store);
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-1' });
+  });
+
+  it('backs off before the next background attempt, as after a failure', async () => {
+    const { time, provider, manager } = await expiredRefresh();
+    provider.next = undefined;
+    time.advance(100); // inside the back-off (at least 0.5 s)
+    manager.peekToken(provider);
+    await flush();
+    expect(provider.calls).toBe(2);
+    time.advance(1000); // past it (at most 1 s)
+    manager.peekToken(provider);
+    await flush();
+    expect(provider.calls).toBe(3);
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-3');
+  });
+});
+
 describe('TokenManager forceRefresh and invalidate', () => {
   it('forceRefresh fetches although a fresh token is cached, once for concurrent callers', async () => {
     const provider = fakeProvider({ delayMs: 2 });

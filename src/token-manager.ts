@@ -228,11 +228,21 @@ export class TokenManager {
     const settled = (): void => {
       if (this.#unjoined.get(key) === flight) this.#unjoined.delete(key);
     };
-    flight.then(settled, () => {
-      settled();
+    const failed = (): void => {
       entry.backgroundFailures += 1;
       entry.backgroundAfter = this.#now() + backgroundRetryDelay(entry.backgroundFailures);
-    });
+    };
+    flight.then(
+      () => {
+        settled();
+        // Still cached: the refresh brought nothing to cache (a token expired on arrival).
+        if (this.#entries.get(key) === entry) failed();
+      },
+      () => {
+        settled();
+        failed();
+      },
+    );
   }
 
   async #obtain(provider: TokenProvider, replacing: string | undefined, background: boolean): Promise<Token> {
@@ -316,8 +326,9 @@ export class TokenManager {
     const now = this.#now();
     this.emit({ type: 'fetched', key, expiresAt, durationMs: now - sentAt });
     if (expiresAt <= now) {
-      // Expired on arrival (`expires_in: 0`): handed to the callers that waited, never cached.
-      this.#entries.delete(key);
+      // Expired on arrival (`expires_in: 0`): handed to the callers that waited, never cached. A
+      // background refresh has none, and the token it was to replace goes on serving.
+      if (!background) this.#entries.delete(key);
       return token;
     }
     this.#cache(key, this.#entryFor(token, sentAt), now);
