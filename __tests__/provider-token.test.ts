@@ -42,6 +42,15 @@ describe('checkProviderToken', () => {
     expect(checkProviderToken({ accessToken: 'at-1', tokenType: '', raw: {} }, 'k').tokenType).toBe('Bearer');
   });
 
+  it.each(['bearer', 'BEARER', 'bEaReR'])(
+    'sends a tokenType of %s as Bearer, as for token responses',
+    (type) => {
+      expect(checkProviderToken({ accessToken: 'at-1', tokenType: type, raw: {} }, 'k').tokenType).toBe(
+        'Bearer',
+      );
+    },
+  );
+
   it('keeps what the provider set: its token type, expiry, scope and raw body', () => {
     const answer = {
       accessToken: 'at-1',

@@ -2,8 +2,8 @@ import { TokenRequestError } from './errors.js';
 import type { Token } from './token.js';
 
 /**
- * What a provider's `fetchToken` answered, checked and completed: a missing `tokenType` becomes
- * `'Bearer'`, a missing `expiresAt` `null`. Custom providers are user code, so nothing is assumed.
+ * What a provider's `fetchToken` answered, checked and completed: a missing `tokenType` (or
+ * `'bearer'` in any case) becomes `'Bearer'`, a missing `expiresAt` `null`. Custom providers are user code, so nothing is assumed.
  *
  * @throws {TokenRequestError} `invalid_token_response` without a usable access token or expiry.
  */
@@ -26,10 +26,16 @@ export function checkProviderToken(token: unknown, key: string): Token {
   }
   return {
     ...(candidate as Token),
-    tokenType:
-      typeof candidate.tokenType === 'string' && candidate.tokenType !== '' ? candidate.tokenType : 'Bearer',
+    tokenType: tokenTypeOf(candidate.tokenType),
     expiresAt: expiresAt ?? null,
   };
+}
+
+/** As for token responses: none, or `bearer` in any case, is sent as `Bearer`. */
+function tokenTypeOf(tokenType: unknown): string {
+  if (typeof tokenType !== 'string' || tokenType === '' || tokenType.toLowerCase() === 'bearer')
+    return 'Bearer';
+  return tokenType;
 }
 
 /**
