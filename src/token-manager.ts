@@ -1,31 +1,16 @@
 import pMemoize from 'p-memoize';
 import { abortable, abortReason } from './abortable.js';
-import { ExpirySweep } from './expiry-sweep.js';
 import { FailureCooldown } from './failure-cooldown.js';
 import { MemoryTokenStore } from './memory-token-store.js';
-import {
-  adoptedIssuedAt,
-  backgroundRetryDelay,
-  refreshSchedule,
-  type RefreshPolicy,
-} from './refresh-schedule.js';
+import { adoptedIssuedAt } from './refresh-schedule.js';
 import { hasProviderKey, missingProviderKey } from './provider-key.js';
 import { checkProviderToken, providerFailure } from './provider-token.js';
 import { SafeStore } from './safe-store.js';
+import { TokenCache, type CacheEntry } from './token-cache.js';
 import { keepAliveUntilSettled, yieldToEventLoop } from './timers.js';
 import type { Token, TokenProvider } from './token.js';
 import type { TokenEvent, TokenEventListener } from './token-events.js';
 import type { GetTokenOptions, TokenManagerOptions } from './token-manager-options.js';
-
-interface CacheEntry {
-  /** Its `expiresAt` is set (the manager fills in a missing one). */
-  readonly token: Token;
-  readonly refreshAt: number;
-  readonly waitAt: number;
-  /** No background refresh starts before this (one is running, or the last one failed). */
-  backgroundAfter: number;
-  backgroundFailures: number;
-}
 
 type Flights = (
   provider: TokenProvider,
@@ -50,15 +35,13 @@ interface Flight {
  * const token = await tokens.getToken(provider);
  */
 export class TokenManager {
-  readonly #entries = new Map<string, CacheEntry>();
-  readonly #entrySweep = new ExpirySweep<CacheEntry>((entry) => entry.token.expiresAt ?? Infinity);
+  readonly #entries: TokenCache;
   readonly #cooldown: FailureCooldown;
   /** The token each key last had invalidated: a store whose delete failed must not hand it back. */
   readonly #invalidated = new Map<string, string>();
   readonly #store: SafeStore;
   /** Set when the manager made its own store, which `dispose` then clears. */
   readonly #ownStore: MemoryTokenStore | undefined;
-  readonly #policy: RefreshPolicy;
   readonly #defaultTtlMs: number;
   readonly #maxTtlMs: number;
   readonly #onEvent: TokenEventListener | undefined;
@@ -71,7 +54,10 @@ export class TokenManager {
   #flight: Flights;
 
   constructor(options: TokenManagerOptions = {}) {
-    this.#policy = { refreshSkewMs: options.refreshSkewMs ?? 60_000, minValidityMs: options.minValidityMs };
+    this.#entries = new TokenCache({
+      refreshSkewMs: options.refreshSkewMs ?? 60_000,
+      minValidityMs: options.minValidityMs,
+    });
     this.#defaultTtlMs = options.defaultTtlMs ?? 300_000;
     this.#maxTtlMs = options.maxTtlMs ?? 86_400_000;
     this.#onEvent = options.onEvent;
@@ -221,17 +207,14 @@ export class TokenManager {
   }
 
   #refreshInBackground(provider: TokenProvider, entry: CacheEntry): void {
-    entry.backgroundAfter = Number.POSITIVE_INFINITY;
+    TokenCache.backgroundStarted(entry);
     const key = provider.key;
     const flight = this.#startFlight(provider, entry.token.accessToken, true);
     this.#unjoined.set(key, flight);
     const settled = (): void => {
       if (this.#unjoined.get(key) === flight) this.#unjoined.delete(key);
     };
-    const failed = (): void => {
-      entry.backgroundFailures += 1;
-      entry.backgroundAfter = this.#now() + backgroundRetryDelay(entry.backgroundFailures);
-    };
+    const failed = (): void => TokenCache.backgroundFailed(entry, this.#now());
     flight.then(
       () => {
         settled();
@@ -292,11 +275,11 @@ export class TokenManager {
       return undefined;
     }
     const now = this.#now();
-    const entry = this.#entryFor(stored, adoptedIssuedAt(stored, now));
+    const entry = this.#entries.entryFor(stored, adoptedIssuedAt(stored, now));
     // Too close to expiry to send (by its whole lifetime, not the time left): fetch a new one, and
     // leave the cache as it is (during a background refresh it still serves the current token).
     if (now >= entry.waitAt) return undefined;
-    this.#cache(flight.key, entry, now);
+    this.#entries.set(flight.key, entry, now);
     return stored;
   }
 
@@ -331,20 +314,9 @@ export class TokenManager {
       if (!background) this.#entries.delete(key);
       return token;
     }
-    this.#cache(key, this.#entryFor(token, sentAt), now);
+    this.#entries.set(key, this.#entries.entryFor(token, sentAt), now);
     if (!flight.storeFailed) await this.#store.set(key, token, expiresAt - now);
     return token;
-  }
-
-  /** Caches `entry`, now and then dropping those of keys nobody asked for again until they expired. */
-  #cache(key: string, entry: CacheEntry, now: number): void {
-    this.#entries.set(key, entry);
-    this.#entrySweep.written(this.#entries, now);
-  }
-
-  #entryFor(token: Token, issuedAt: number): CacheEntry {
-    const { refreshAt, waitAt } = refreshSchedule(token.expiresAt ?? issuedAt, issuedAt, this.#policy);
-    return { token, refreshAt, waitAt, backgroundAfter: refreshAt, backgroundFailures: 0 };
   }
 }
 

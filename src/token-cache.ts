@@ -1,0 +1,62 @@
+import { ExpirySweep } from './expiry-sweep.js';
+import { backgroundRetryDelay, refreshSchedule, type RefreshPolicy } from './refresh-schedule.js';
+import type { Token } from './token.js';
+
+/** A cached token with its refresh schedule and the state of its background refresh. */
+export interface CacheEntry {
+  /** Its `expiresAt` is set (the manager fills in a missing one). */
+  readonly token: Token;
+  readonly refreshAt: number;
+  readonly waitAt: number;
+  /** No background refresh starts before this (one is running, or the last one failed). */
+  backgroundAfter: number;
+  backgroundFailures: number;
+}
+
+/**
+ * The manager's tokens by provider key, each with its schedule. Entries of keys nobody asks for
+ * again are dropped once they expired, as the map grows (a provider per tenant or per user).
+ */
+export class TokenCache {
+  readonly #entries = new Map<string, CacheEntry>();
+  readonly #sweep = new ExpirySweep<CacheEntry>((entry) => entry.token.expiresAt ?? Infinity);
+  readonly #policy: RefreshPolicy;
+
+  constructor(policy: RefreshPolicy) {
+    this.#policy = policy;
+  }
+
+  get(key: string): CacheEntry | undefined {
+    return this.#entries.get(key);
+  }
+
+  /** The entry `token` gets when its token request was sent at `issuedAt`; not cached yet. */
+  entryFor(token: Token, issuedAt: number): CacheEntry {
+    const { refreshAt, waitAt } = refreshSchedule(token.expiresAt ?? issuedAt, issuedAt, this.#policy);
+    return { token, refreshAt, waitAt, backgroundAfter: refreshAt, backgroundFailures: 0 };
+  }
+
+  set(key: string, entry: CacheEntry, now: number): void {
+    this.#entries.set(key, entry);
+    this.#sweep.written(this.#entries, now);
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  /** A background refresh of `entry` starts: no other until it ends. */
+  static backgroundStarted(entry: CacheEntry): void {
+    entry.backgroundAfter = Number.POSITIVE_INFINITY;
+  }
+
+  /** A background refresh of `entry` brought nothing: the next one waits a growing, jittered delay. */
+  static backgroundFailed(entry: CacheEntry, now: number): void {
+    entry.backgroundFailures += 1;
+    entry.backgroundAfter = now + backgroundRetryDelay(entry.backgroundFailures);
+  }
+}
