@@ -117,12 +117,13 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
         state === undefined ||
         state.replayed ||
         status === undefined ||
-        !retryOnStatus.has(status) ||
-        !isReplayable(config.data)
+        !retryOnStatus.has(status)
       ) {
         return fail(error, config);
       }
       await manager.invalidate(state.providerKey, state.accessTokenForInvalidation());
+      // The token is dropped even when the body, consumed by the first attempt, cannot be sent again.
+      if (!isReplayable(config.data)) return fail(error, config);
       manager.emit({ type: 'retry', key: state.providerKey, status });
       return withToken(config, state.provider, true, (replay) =>
         send(replay).catch((again: unknown) => fail(again, replay)),

@@ -156,6 +156,16 @@ describe('replay after 401', () => {
     expect(lab.stats.tokenRequests).toBe(1);
   });
 
+  test('a 401 for a stream body still drops the token: the next request carries a new one', async () => {
+    const refused = api.refuse;
+    const error: unknown = await client.post('/upload', Readable.from(['one'])).catch((e: unknown) => e);
+    expect(axios.isAxiosError(error) && error.response?.status).toBe(401);
+    expect(events.some((event) => event.type === 'invalidated')).toBe(true);
+    await expect(client.post('/upload', Readable.from(['two']))).resolves.toMatchObject({ status: 200 });
+    expect(api.received.map((request) => request.headers.authorization === refused)).toEqual([true, false]);
+    expect(lab.stats.tokenRequests).toBe(2);
+  });
+
   test('a 401 on the replayed request rejects with that 401', async () => {
     api.always = 401;
     const error: unknown = await client.post('/upload', { a: 1 }).catch((e: unknown) => e);
