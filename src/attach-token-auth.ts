@@ -77,6 +77,7 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   const manager = options.manager ?? defaultTokenManager();
   const header = options.header ?? 'Authorization';
   const authHeader = createAuthHeader(header);
+  const inAuthorization = header.trim().toLowerCase() === 'authorization';
   const scheme = options.scheme;
   const retryOnStatus = new Set(options.retryOnStatus ?? [401]);
   const mayCarryToken = createOriginPolicy(instance, options.origins ?? []);
@@ -129,6 +130,8 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   const providerFor = (config: InternalAxiosRequestConfig): TokenProvider | undefined => {
     const perRequest = config.tokenAuth;
     if (perRequest === false) return undefined;
+    // axios turns `auth` into `Authorization: Basic ...`, which replaces any token set there.
+    if (inAuthorization && config.auth) return undefined;
     const current = authHeader.read(config.headers);
     const ours = perRequest?.state?.isOwnHeader(current) === true;
     if (!ours && current !== undefined && current !== null && current !== '') return undefined;

@@ -1,0 +1,99 @@
+import axios, { type AxiosInstance } from 'axios';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { attachTokenAuth } from '../../src/attach-token-auth.js';
+import type { Token, TokenProvider } from '../../src/token.js';
+import type { TokenEvent } from '../../src/token-events.js';
+import { TokenManager } from '../../src/token-manager.js';
+
+/** axios' own request options (`auth`, `validateStatus`, ...) on a real socket. */
+
+/** A resource server that answers 401 to the `Authorization` values in `refused`. */
+interface Api {
+  url: string;
+  headers: IncomingHttpHeaders[];
+  refused: Set<string>;
+  /** Writes the answer itself when set; return true when it did. */
+  answer: ((res: ServerResponse, refused: boolean) => boolean) | undefined;
+  close(): Promise<void>;
+}
+
+async function startApi(): Promise<Api> {
+  const api: Omit<Api, 'url' | 'close'> = { headers: [], refused: new Set(), answer: undefined };
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      api.headers.push(req.headers);
+      const refused = api.refused.has(req.headers.authorization ?? '');
+      if (api.answer?.(res, refused) === true) return;
+      res.writeHead(refused ? 401 : 200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ authorization: req.headers.authorization ?? null }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return Object.assign(api, {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  });
+}
+
+/** Hands out `t1`, `t2`, ... */
+function countingProvider(): TokenProvider & { calls: number } {
+  const provider = {
+    key: 'counting',
+    calls: 0,
+    fetchToken: (): Promise<Token> => {
+      provider.calls += 1;
+      return Promise.resolve({
+        accessToken: `t${provider.calls}`,
+        tokenType: 'Bearer',
+        expiresAt: Date.now() + 3_600_000,
+        raw: {},
+      });
+    },
+  };
+  return provider;
+}
+
+let api: Api;
+let manager: TokenManager;
+let events: TokenEvent[];
+let provider: ReturnType<typeof countingProvider>;
+let client: AxiosInstance;
+
+beforeAll(async () => {
+  api = await startApi();
+});
+
+afterAll(() => api.close());
+
+beforeEach(() => {
+  api.headers.length = 0;
+  api.refused.clear();
+  api.answer = undefined;
+  events = [];
+  manager = new TokenManager({ onEvent: (event) => events.push(event) });
+  provider = countingProvider();
+  client = axios.create({ baseURL: api.url });
+  attachTokenAuth(client, { provider, manager });
+});
+
+afterEach(() => manager.dispose());
+
+describe.each(['http', 'fetch'] as const)('with the %s adapter', (adapter) => {
+  test('a request with `auth` is sent with its Basic credentials; a 401 for them leaves the token alone', async () => {
+    await client.get('/warm', { adapter });
+    api.refused.add(`Basic ${Buffer.from('user:pass').toString('base64')}`);
+    const error: unknown = await client
+      .get('/basic', { adapter, auth: { username: 'user', password: 'pass' } })
+      .catch((e: unknown) => e);
+    expect(axios.isAxiosError(error) && error.response?.status).toBe(401);
+    expect(api.headers.map((headers) => headers.authorization)).toEqual(['Bearer t1', 'Basic dXNlcjpwYXNz']);
+    expect(provider.calls).toBe(1);
+    expect(events.some((event) => event.type === 'invalidated' || event.type === 'retry')).toBe(false);
+  });
+});
