@@ -113,17 +113,13 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     const replay = async (error: unknown, config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
       const state = stateOf(config);
       const status = (error as Partial<AxiosError> | null)?.response?.status;
-      if (
-        state === undefined ||
-        state.replayed ||
-        status === undefined ||
-        !retryOnStatus.has(status)
-      ) {
+      if (state === undefined || state.replayed || status === undefined || !retryOnStatus.has(status)) {
         return fail(error, config);
       }
       await manager.invalidate(state.providerKey, state.accessTokenForInvalidation());
       // The token is dropped even when the body, consumed by the first attempt, cannot be sent again.
       if (!isReplayable(config.data)) return fail(error, config);
+      release((error as Partial<AxiosError>).response?.data);
       manager.emit({ type: 'retry', key: state.providerKey, status });
       return withToken(config, state.provider, true, (replay) =>
         send(replay).catch((again: unknown) => fail(again, replay)),
@@ -171,6 +167,25 @@ function isReplayable(data: unknown): boolean {
   const candidate = data as { pipe?: unknown; getReader?: unknown };
   return typeof candidate.pipe !== 'function' && typeof candidate.getReader !== 'function';
 }
+
+/**
+ * Lets go of the body of an answer the caller never sees: with `responseType: 'stream'` it is still
+ * unread, and it holds its connection (the agent's socket, a fetch connection) until it is.
+ */
+function release(data: unknown): void {
+  if (data === null || typeof data !== 'object') return;
+  const body = data as {
+    pipe?: unknown;
+    destroy?: () => void;
+    getReader?: unknown;
+    cancel?: () => Promise<void>;
+  };
+  if (typeof body.pipe === 'function' && typeof body.destroy === 'function') body.destroy();
+  else if (typeof body.getReader === 'function' && typeof body.cancel === 'function')
+    body.cancel().catch(ignore);
+}
+
+function ignore(): void {}
 
 interface PendingSteps {
   attach: AttachToken;

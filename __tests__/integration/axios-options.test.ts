@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { attachTokenAuth } from '../../src/attach-token-auth.js';
 import type { Token, TokenProvider } from '../../src/token.js';
@@ -59,6 +59,16 @@ function countingProvider(): TokenProvider & { calls: number } {
   return provider;
 }
 
+/** Reads a response stream of either adapter to its end. */
+async function drain(body: NodeJS.ReadableStream | ReadableStream): Promise<void> {
+  if ('getReader' in body) {
+    const reader = body.getReader();
+    while (!(await reader.read()).done);
+    return;
+  }
+  for await (const chunk of body) void chunk;
+}
+
 let api: Api;
 let manager: TokenManager;
 let events: TokenEvent[];
@@ -95,5 +105,42 @@ describe.each(['http', 'fetch'] as const)('with the %s adapter', (adapter) => {
     expect(api.headers.map((headers) => headers.authorization)).toEqual(['Bearer t1', 'Basic dXNlcjpwYXNz']);
     expect(provider.calls).toBe(1);
     expect(events.some((event) => event.type === 'invalidated' || event.type === 'retry')).toBe(false);
+  });
+
+  test('a 401 answered as a stream is let go of before the replay: its connection is not held', async () => {
+    await client.get('/warm', { adapter });
+    api.refused.add('Bearer t1');
+    // A body too large to sit in the socket's buffers: unread, it holds its connection.
+    let released: (value: string) => void = () => {};
+    const firstClosed = new Promise<string>((resolve) => (released = resolve));
+    api.answer = (res, refused) => {
+      if (!refused) return false;
+      res.socket?.once('close', () => released('released'));
+      res.writeHead(401, { 'Content-Type': 'text/plain' });
+      res.end('x'.repeat(1 << 22));
+      return true;
+    };
+    const httpAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const response = await client.get<NodeJS.ReadableStream | ReadableStream>('/stream', {
+        adapter,
+        httpAgent,
+        responseType: 'stream',
+      });
+      expect(response.status).toBe(200);
+      expect(api.headers.map((headers) => headers.authorization)).toEqual([
+        'Bearer t1',
+        'Bearer t1',
+        'Bearer t2',
+      ]);
+      const unread = await Promise.race([
+        firstClosed,
+        new Promise((resolve) => setTimeout(resolve, 2000, 'held')),
+      ]);
+      expect(unread).toBe('released');
+      await drain(response.data);
+    } finally {
+      httpAgent.destroy();
+    }
   });
 });
