@@ -110,16 +110,24 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     const send: AxiosAdapter =
       typeof inner === 'function' ? inner : (config) => getAdapter(inner, config)(config);
 
-    const replay = async (error: unknown, config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
+    /**
+     * Replays `config` once after an `answer` whose status is in `retryOnStatus`, whether axios
+     * rejected it or the request's `validateStatus` accepted it; otherwise `settle`s as axios did.
+     */
+    const replay = async (
+      config: InternalAxiosRequestConfig,
+      answer: AxiosResponse | undefined,
+      settle: () => AxiosResponse,
+    ): Promise<AxiosResponse> => {
       const state = stateOf(config);
-      const status = (error as Partial<AxiosError> | null)?.response?.status;
+      const status = answer?.status;
       if (state === undefined || state.replayed || status === undefined || !retryOnStatus.has(status)) {
-        return fail(error, config);
+        return settle();
       }
       await manager.invalidate(state.providerKey, state.accessTokenForInvalidation());
       // The token is dropped even when the body, consumed by the first attempt, cannot be sent again.
-      if (!isReplayable(config.data)) return fail(error, config);
-      release((error as Partial<AxiosError>).response?.data);
+      if (!isReplayable(config.data)) return settle();
+      release(answer?.data);
       manager.emit({ type: 'retry', key: state.providerKey, status });
       return withToken(config, state.provider, true, (replay) =>
         send(replay).catch((again: unknown) => fail(again, replay)),
@@ -127,7 +135,12 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     };
 
     const attempt = (config: InternalAxiosRequestConfig): Promise<AxiosResponse> =>
-      send(config).catch((error: unknown) => replay(error, config));
+      send(config).then(
+        (response) =>
+          retryOnStatus.has(response.status) ? replay(config, response, () => response) : response,
+        (error: unknown) =>
+          replay(config, (error as Partial<AxiosError> | null)?.response, () => fail(error, config)),
+      );
 
     const wrapper: AxiosAdapter = (config) => {
       const state = stateOf(config);

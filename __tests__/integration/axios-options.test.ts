@@ -143,4 +143,23 @@ describe.each(['http', 'fetch'] as const)('with the %s adapter', (adapter) => {
       httpAgent.destroy();
     }
   });
+
+  test('a 401 that validateStatus accepts still drops the token and is replayed once', async () => {
+    await client.get('/warm', { adapter });
+    api.refused.add('Bearer t1');
+    const response = await client.get('/accepting', { adapter, validateStatus: () => true });
+    expect(response.status).toBe(200);
+    expect(api.headers.map((headers) => headers.authorization)).toEqual([
+      'Bearer t1',
+      'Bearer t1',
+      'Bearer t2',
+    ]);
+    expect(provider.calls).toBe(2);
+    // A replay answered 401 again is handed over, as validateStatus lets it through: never a loop.
+    api.refused.add('Bearer t2').add('Bearer t3');
+    const again = await client.get('/accepting', { adapter, validateStatus: () => true });
+    expect(again.status).toBe(401);
+    expect(api.headers.slice(3).map((headers) => headers.authorization)).toEqual(['Bearer t2', 'Bearer t3']);
+    expect(provider.calls).toBe(3);
+  });
 });
