@@ -356,6 +356,24 @@ describe('attachTokenAuth: abort', () => {
     expect(provider.calls).toBe(1);
     expect(mock.history.get.map((c) => c.url)).toEqual(['/b']);
   });
+
+  it('cancels a request whose legacy cancelToken fires while it waits for a token', async () => {
+    const { api, mock, provider } = setup();
+    const gate = deferred<ReturnType<typeof token>>();
+    provider.next = () => gate.promise;
+    guardedApi(mock, () => ['shared']);
+    const source = axios.CancelToken.source();
+    const canceled = api.get('/a', { cancelToken: source.token });
+    const other = api.get('/b');
+    await new Promise((resolve) => setImmediate(resolve));
+    source.cancel('navigated away');
+    const error = await canceled.catch((e: unknown) => e);
+    expect(axios.isCancel(error) && error.message).toBe('navigated away');
+    gate.resolve(token('shared', null));
+    await expect(other).resolves.toMatchObject({ status: 200 });
+    expect(provider.calls).toBe(1);
+    expect(mock.history.get.map((c) => c.url)).toEqual(['/b']);
+  });
 });
 
 describe('attachTokenAuth: alongside other interceptors', () => {

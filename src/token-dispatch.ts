@@ -2,12 +2,14 @@ import {
   AxiosError,
   CanceledError,
   getAdapter,
+  isCancel,
   type AxiosAdapter,
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { providerFailure } from './provider-token.js';
 import type { RequestTokenState } from './request-token-state.js';
+import { requestWait, type RequestWait } from './request-wait.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
 import type { Token, TokenProvider } from './token.js';
 import type { TokenManager } from './token-manager.js';
@@ -64,9 +66,13 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     error: unknown,
     config: InternalAxiosRequestConfig,
     provider: TokenProvider,
+    wait: RequestWait | undefined,
   ): AxiosError => {
-    const signal = config.signal as AbortSignal | undefined;
-    if (signal?.aborted === true && error === signal.reason) return new CanceledError(undefined, config);
+    const signal = wait?.signal ?? (config.signal as AbortSignal | undefined);
+    if (signal?.aborted === true && error === signal.reason) {
+      // A cancel token's reason is axios' own `CanceledError` already.
+      return isCancel(error) ? (error as CanceledError<unknown>) : new CanceledError(undefined, config);
+    }
     const cause = providerFailure(error, provider.key);
     const failure = new AxiosError(
       'The access token for this request could not be obtained (see `cause`)',
@@ -88,8 +94,9 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
   ): Promise<AxiosResponse> =>
     new Promise<AxiosResponse>((resolve, reject) => {
-      const pending = new PendingRequest(steps, config, provider, replayed, next, resolve, reject);
-      waitForToken(provider, config.signal as AbortSignal | undefined, pending);
+      const wait = requestWait(config);
+      const pending = new PendingRequest(steps, config, provider, replayed, next, resolve, reject, wait);
+      waitForToken(provider, wait?.signal ?? (config.signal as AbortSignal | undefined), pending);
     });
 
   /** Scrubs what leaves the adapter, so even response interceptors that run before ours see no token. */
@@ -202,7 +209,12 @@ function ignore(): void {}
 
 interface PendingSteps {
   attach: AttachToken;
-  tokenFailure(error: unknown, config: InternalAxiosRequestConfig, provider: TokenProvider): AxiosError;
+  tokenFailure(
+    error: unknown,
+    config: InternalAxiosRequestConfig,
+    provider: TokenProvider,
+    wait: RequestWait | undefined,
+  ): AxiosError;
 }
 
 /** A request waiting at dispatch for its token; one object, no closures, per waiting request. */
@@ -214,6 +226,7 @@ class PendingRequest implements TokenWaiter {
   readonly #next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>;
   readonly #resolve: (response: AxiosResponse | PromiseLike<AxiosResponse>) => void;
   readonly #reject: (error: unknown) => void;
+  readonly #wait: RequestWait | undefined;
 
   constructor(
     steps: PendingSteps,
@@ -223,6 +236,7 @@ class PendingRequest implements TokenWaiter {
     next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
     resolve: (response: AxiosResponse | PromiseLike<AxiosResponse>) => void,
     reject: (error: unknown) => void,
+    wait: RequestWait | undefined,
   ) {
     this.#steps = steps;
     this.#config = config;
@@ -231,9 +245,11 @@ class PendingRequest implements TokenWaiter {
     this.#next = next;
     this.#resolve = resolve;
     this.#reject = reject;
+    this.#wait = wait;
   }
 
   onToken(token: Token): void {
+    this.#wait?.end();
     try {
       this.#steps.attach(this.#config, this.#provider, token, this.#replayed);
       this.#next(this.#config).then(this.#resolve, this.#reject);
@@ -243,6 +259,7 @@ class PendingRequest implements TokenWaiter {
   }
 
   onError(error: unknown): void {
-    this.#reject(this.#steps.tokenFailure(error, this.#config, this.#provider));
+    this.#wait?.end();
+    this.#reject(this.#steps.tokenFailure(error, this.#config, this.#provider, this.#wait));
   }
 }
