@@ -374,6 +374,29 @@ describe('attachTokenAuth: abort', () => {
     expect(provider.calls).toBe(1);
     expect(mock.history.get.map((c) => c.url)).toEqual(['/b']);
   });
+
+  it("fails a request with axios' timeout error when its timeout runs out while it waits for a token", async () => {
+    const { api, mock, provider } = setup();
+    const gate = deferred<ReturnType<typeof token>>();
+    provider.next = () => gate.promise;
+    guardedApi(mock, () => ['shared']);
+    const started = Date.now();
+    const timedOut = api.get('/a', { timeout: 50 }).catch((e: unknown) => e);
+    const clarified = api
+      .get('/b', { timeout: 50, transitional: { clarifyTimeoutError: true } })
+      .catch((e: unknown) => e);
+    const other = api.get('/c');
+    await expect(timedOut).resolves.toMatchObject({
+      code: 'ECONNABORTED',
+      message: 'timeout of 50ms exceeded',
+    });
+    await expect(clarified).resolves.toMatchObject({ code: 'ETIMEDOUT' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    gate.resolve(token('shared', null));
+    await expect(other).resolves.toMatchObject({ status: 200 });
+    expect(provider.calls).toBe(1);
+    expect(mock.history.get.map((c) => c.url)).toEqual(['/c']);
+  });
 });
 
 describe('attachTokenAuth: alongside other interceptors', () => {

@@ -2,7 +2,7 @@ import {
   AxiosError,
   CanceledError,
   getAdapter,
-  isCancel,
+  isAxiosError,
   type AxiosAdapter,
   type AxiosResponse,
   type InternalAxiosRequestConfig,
@@ -70,8 +70,9 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
   ): AxiosError => {
     const signal = wait?.signal ?? (config.signal as AbortSignal | undefined);
     if (signal?.aborted === true && error === signal.reason) {
-      // A cancel token's reason is axios' own `CanceledError` already.
-      return isCancel(error) ? (error as CanceledError<unknown>) : new CanceledError(undefined, config);
+      // A cancel token's reason is axios' own `CanceledError` already, a timeout its timeout error.
+      if (isAxiosError(error)) return error;
+      return new CanceledError(undefined, config);
     }
     const cause = providerFailure(error, provider.key);
     const failure = new AxiosError(
