@@ -1,6 +1,7 @@
 import pMemoize from 'p-memoize';
 import { abortable, abortReason } from './abortable.js';
 import { FailureCooldown } from './failure-cooldown.js';
+import { InvalidatedTokens } from './invalidated-tokens.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { adoptedIssuedAt } from './refresh-schedule.js';
 import { hasProviderKey, missingProviderKey } from './provider-key.js';
@@ -37,8 +38,7 @@ interface Flight {
 export class TokenManager {
   readonly #entries: TokenCache;
   readonly #cooldown: FailureCooldown;
-  /** The token each key last had invalidated: a store whose delete failed must not hand it back. */
-  readonly #invalidated = new Map<string, string>();
+  readonly #invalidated: InvalidatedTokens;
   readonly #store: SafeStore;
   /** Set when the manager made its own store, which `dispose` then clears. */
   readonly #ownStore: MemoryTokenStore | undefined;
@@ -63,6 +63,7 @@ export class TokenManager {
     this.#onEvent = options.onEvent;
     this.#now = options.now ?? Date.now;
     this.#cooldown = new FailureCooldown(options.failureCooldownMs ?? 0, this.#now);
+    this.#invalidated = new InvalidatedTokens(this.#maxTtlMs, this.#now);
     this.#ownStore = options.store === undefined ? new MemoryTokenStore({ now: this.#now }) : undefined;
     this.#store = new SafeStore(options.store ?? (this.#ownStore as MemoryTokenStore), (event) =>
       this.emit(event),
@@ -128,7 +129,7 @@ export class TokenManager {
   async invalidate(key: string, accessToken?: string): Promise<boolean> {
     const entry = this.#entries.get(key);
     const dropped = accessToken ?? entry?.token.accessToken;
-    if (dropped !== undefined) this.#invalidated.set(key, dropped);
+    if (dropped !== undefined) this.#invalidated.add(key, dropped);
     let removed = false;
     if (entry !== undefined && (accessToken === undefined || entry.token.accessToken === accessToken)) {
       this.#entries.delete(key);
@@ -270,7 +271,7 @@ export class TokenManager {
       stored === undefined ||
       stored.expiresAt === null ||
       stored.accessToken === flight.replacing ||
-      stored.accessToken === this.#invalidated.get(flight.key)
+      this.#invalidated.has(flight.key, stored.accessToken)
     ) {
       return undefined;
     }

@@ -1,0 +1,28 @@
+import { InvalidatedTokens } from '../src/invalidated-tokens.js';
+
+describe('InvalidatedTokens', () => {
+  it('remembers the token each key last had invalidated, and only that one', () => {
+    const invalidated = new InvalidatedTokens(60_000, () => 0);
+    invalidated.add('k', 'old-1');
+    expect(invalidated.has('k', 'old-1')).toBe(true);
+    expect(invalidated.has('k', 'new')).toBe(false);
+    expect(invalidated.has('other', 'old-1')).toBe(false);
+    invalidated.add('k', 'old-2');
+    expect(invalidated.has('k', 'old-1')).toBe(false);
+    expect(invalidated.has('k', 'old-2')).toBe(true);
+    invalidated.clear();
+    expect(invalidated.has('k', 'old-2')).toBe(false);
+  });
+
+  it('forgets invalidations older than keepMs as keys pile up, keeping recent ones', () => {
+    let now = 0;
+    const invalidated = new InvalidatedTokens(60_000, () => now);
+    for (let i = 0; i < 1_000; i += 1) invalidated.add(`once-${i}`, `token-${i}`);
+    now = 60_000;
+    for (let i = 0; i < 24; i += 1) invalidated.add(`recent-${i}`, `token-${i}`);
+    expect(invalidated.has('once-0', 'token-0')).toBe(false);
+    expect(invalidated.has('once-999', 'token-999')).toBe(false);
+    expect(invalidated.has('recent-0', 'token-0')).toBe(true);
+    expect(invalidated.has('recent-23', 'token-23')).toBe(true);
+  });
+});
