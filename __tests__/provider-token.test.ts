@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { AxiosError, AxiosHeaders } from 'axios';
 import { TokenRequestError } from '../src/errors.js';
-import { checkProviderToken, providerFailure } from '../src/provider-token.js';
+import { boundedLifetime, checkProviderToken, providerFailure } from '../src/provider-token.js';
 import { expectTokenRequestError } from './support/expect-token-request-error.js';
 
 const failure = (answer: unknown): Promise<TokenRequestError> =>
@@ -62,6 +62,26 @@ describe('checkProviderToken', () => {
     const checked = checkProviderToken(answer, 'k');
     expect(checked).toEqual(answer);
     expect(checked).not.toBe(answer);
+  });
+});
+
+describe('boundedLifetime', () => {
+  const base = { accessToken: 'at-1', tokenType: 'Bearer', raw: {} };
+
+  it('keeps a stated expiry within maxTtlMs, the same object when nothing changes', () => {
+    const token = { ...base, expiresAt: 1_000 + 60_000 };
+    expect(boundedLifetime(token, 1_000, 300_000, 86_400_000)).toBe(token);
+  });
+
+  it('gives a token without expiry defaultTtlMs from when its request was sent', () => {
+    expect(boundedLifetime({ ...base, expiresAt: null }, 1_000, 300_000, 86_400_000).expiresAt).toBe(301_000);
+  });
+
+  it('caps a lifetime at maxTtlMs, the default TTL included', () => {
+    expect(boundedLifetime({ ...base, expiresAt: 9e15 }, 1_000, 300_000, 86_400_000).expiresAt).toBe(
+      86_401_000,
+    );
+    expect(boundedLifetime({ ...base, expiresAt: null }, 1_000, 300_000, 60_000).expiresAt).toBe(61_000);
   });
 });
 

@@ -39,6 +39,20 @@ function tokenTypeOf(tokenType: unknown): string {
 }
 
 /**
+ * `token` with the expiry the manager caches it by, its request sent at `sentAt`: none stated is
+ * `defaultTtlMs` from then, and no lifetime exceeds `maxTtlMs`.
+ */
+export function boundedLifetime(
+  token: Token,
+  sentAt: number,
+  defaultTtlMs: number,
+  maxTtlMs: number,
+): Token & { readonly expiresAt: number } {
+  const expiresAt = Math.min(token.expiresAt ?? sentAt + defaultTtlMs, sentAt + maxTtlMs);
+  return token.expiresAt === expiresAt ? (token as Token & { expiresAt: number }) : { ...token, expiresAt };
+}
+
+/**
  * A provider's failure as the {@link TokenRequestError} a request rejects with. One is kept as it
  * is; anything else (what a custom provider threw, a disposed manager's abort) is wrapped, with its
  * message as the description and a plain copy of it (message, name, code) as the cause.

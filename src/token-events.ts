@@ -36,3 +36,15 @@ export type StoreOperation = 'get' | 'set' | 'delete' | 'singleFlight';
 
 /** Receives {@link TokenEvent}s. Errors it throws (or, when async, rejects with) are ignored. */
 export type TokenEventListener = (event: TokenEvent) => void;
+
+/** Tells `listener` of `event`; what it throws, or rejects with when async, must not break token handling. */
+export function notifyListener(listener: TokenEventListener, event: TokenEvent): void {
+  try {
+    const result: unknown = listener(event);
+    if (result instanceof Promise) result.catch(ignore);
+  } catch {
+    // A faulty listener is ignored.
+  }
+}
+
+function ignore(): void {}

@@ -5,12 +5,12 @@ import { InvalidatedTokens } from './invalidated-tokens.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { adoptedIssuedAt } from './refresh-schedule.js';
 import { hasProviderKey, missingProviderKey } from './provider-key.js';
-import { checkProviderToken, providerFailure } from './provider-token.js';
+import { boundedLifetime, checkProviderToken, providerFailure } from './provider-token.js';
 import { SafeStore } from './safe-store.js';
 import { TokenCache, type CacheEntry } from './token-cache.js';
 import { keepAliveUntilSettled, yieldToEventLoop } from './timers.js';
 import type { Token, TokenProvider } from './token.js';
-import type { TokenEvent, TokenEventListener } from './token-events.js';
+import { notifyListener, type TokenEvent, type TokenEventListener } from './token-events.js';
 import type { GetTokenOptions, TokenManagerOptions } from './token-manager-options.js';
 
 type Flights = (
@@ -157,14 +157,7 @@ export class TokenManager {
 
   /** @internal Reports an event to `onEvent` (the interceptors report `retry` through it). */
   emit(event: TokenEvent): void {
-    if (this.#onEvent === undefined) return;
-    try {
-      const result: unknown = this.#onEvent(event);
-      // An async listener fails by rejecting: that must not surface as an unhandled rejection either.
-      if (result instanceof Promise) result.catch(ignore);
-    } catch {
-      // A faulty listener must not break token handling.
-    }
+    if (this.#onEvent !== undefined) notifyListener(this.#onEvent, event);
   }
 
   #createFlight(): Flights {
@@ -212,20 +205,14 @@ export class TokenManager {
     const key = provider.key;
     const flight = this.#startFlight(provider, entry.token.accessToken, true);
     this.#unjoined.set(key, flight);
-    const settled = (): void => {
+    const ended = (failed: boolean): void => {
       if (this.#unjoined.get(key) === flight) this.#unjoined.delete(key);
+      // Still cached after a success: the refresh brought nothing to cache (a token expired on arrival).
+      if (failed || this.#entries.get(key) === entry) TokenCache.backgroundFailed(entry, this.#now());
     };
-    const failed = (): void => TokenCache.backgroundFailed(entry, this.#now());
     flight.then(
-      () => {
-        settled();
-        // Still cached: the refresh brought nothing to cache (a token expired on arrival).
-        if (this.#entries.get(key) === entry) failed();
-      },
-      () => {
-        settled();
-        failed();
-      },
+      () => ended(false),
+      () => ended(true),
     );
   }
 
@@ -304,9 +291,8 @@ export class TokenManager {
       throw error;
     }
     this.#cooldown.succeeded(key);
-    const cap = sentAt + this.#maxTtlMs;
-    const expiresAt = Math.min(fetched.expiresAt ?? sentAt + this.#defaultTtlMs, cap);
-    const token: Token = fetched.expiresAt === expiresAt ? fetched : { ...fetched, expiresAt };
+    const token = boundedLifetime(fetched, sentAt, this.#defaultTtlMs, this.#maxTtlMs);
+    const expiresAt = token.expiresAt;
     const now = this.#now();
     this.emit({ type: 'fetched', key, expiresAt, durationMs: now - sentAt });
     if (expiresAt <= now) {
@@ -320,5 +306,3 @@ export class TokenManager {
     return token;
   }
 }
-
-function ignore(): void {}
