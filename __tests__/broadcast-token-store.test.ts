@@ -1,6 +1,7 @@
 import { BroadcastTokenStore, type LockManagerLike } from '../src/broadcast-token-store.js';
 import { TokenManager } from '../src/token-manager.js';
 import type { Token, TokenProvider } from '../src/token.js';
+import { countRetained } from './support/collect-garbage.js';
 import { describeTokenStoreConformance } from './support/token-store-conformance.js';
 
 /** A minimal `navigator.locks`: one FIFO queue per name, shared by every "tab" given it. */
@@ -105,6 +106,20 @@ describe('BroadcastTokenStore', () => {
     b.set('k', token('one'), 60_000);
     await delivered();
     expect(a.get('k')).toBeUndefined();
+  });
+
+  it('does not keep the expired tokens of keys nobody reads again', async () => {
+    let now = Date.now();
+    const store = tab({ locks: undefined, now: () => now });
+    const refs = Array.from({ length: 1_023 }, (_, i) => {
+      const once = token(`once-${i}`);
+      store.set(`tenant-${i}`, once, 1_000);
+      return new WeakRef(once);
+    });
+    now += 2_000;
+    store.set('recent', token('recent'), 60_000);
+    expect(await countRetained(refs)).toBe(0);
+    expect(store.get('recent')?.accessToken).toBe('recent');
   });
 
   it('does not adopt an expired token from another tab', async () => {

@@ -3,6 +3,7 @@ import {
   type BroadcastEntry as Entry,
   type BroadcastMessage as Message,
 } from './broadcast-message.js';
+import { ExpirySweep } from './expiry-sweep.js';
 import { randomUUID } from './random-uuid.js';
 import { timerDelay } from './timers.js';
 import type { Token } from './token.js';
@@ -53,6 +54,7 @@ const TOMBSTONES = 32;
  */
 export class BroadcastTokenStore implements TokenStore {
   readonly #entries = new Map<string, Entry>();
+  readonly #sweep = new ExpirySweep<Entry>((entry) => entry.expiresAt);
   /** Recently deleted tokens: a late broadcast or answer must not bring them back. */
   readonly #deleted: string[] = [];
   readonly #peers = new Set<string>();
@@ -98,8 +100,9 @@ export class BroadcastTokenStore implements TokenStore {
       this.#entries.delete(key);
       return;
     }
-    const entry: Entry = { token, expiresAt: this.#now() + ttlMs };
-    this.#entries.set(key, entry);
+    const now = this.#now();
+    const entry: Entry = { token, expiresAt: now + ttlMs };
+    this.#keep(key, entry, now);
     this.#post({ type: 'set', from: this.#id, key, entry });
   }
 
@@ -171,8 +174,15 @@ export class BroadcastTokenStore implements TokenStore {
 
   /** Adopts `entry` unless it is expired or was deleted. Writes happen under the lock: the last one wins. */
   #accept(key: string, entry: Entry): void {
-    if (entry.expiresAt <= this.#now() || this.#deleted.includes(entry.token.accessToken)) return;
+    const now = this.#now();
+    if (entry.expiresAt <= now || this.#deleted.includes(entry.token.accessToken)) return;
+    this.#keep(key, entry, now);
+  }
+
+  /** Keeps `entry`, dropping now and then the expired ones of keys nobody read again. */
+  #keep(key: string, entry: Entry, now: number): void {
     this.#entries.set(key, entry);
+    this.#sweep.written(this.#entries, now);
   }
 
   /** Resolves once a peer offers a token for `key` other than this tab's copy, all peers said no, or time is up. */
