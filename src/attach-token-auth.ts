@@ -22,18 +22,18 @@ export interface AttachTokenAuthOptions {
   /** Where tokens come from: a provider, or a function choosing one per request. Required. */
   provider: TokenProvider | ProviderSelector;
   /** The token cache. Default: one process-wide manager shared by every instance. */
-  manager?: TokenManager;
+  manager?: TokenManager | undefined;
   /** Statuses that drop the token the request carried and replay it once. Default `[401]`. */
-  retryOnStatus?: readonly number[];
+  retryOnStatus?: readonly number[] | undefined;
   /**
    * Origins that may receive the token besides relative URLs and the origin of the instance's
    * `baseURL`, e.g. `['https://api.example.com']`; `'*'` for every origin. Default `[]`.
    */
-  origins?: readonly string[] | '*';
+  origins?: readonly string[] | '*' | undefined;
   /** The header that carries the token. Default `'Authorization'`. */
-  header?: string;
+  header?: string | undefined;
   /** The scheme before the token. Default: the token's `tokenType` (`'Bearer'`). */
-  scheme?: string;
+  scheme?: string | undefined;
 }
 
 /** Removes the interceptors `attachTokenAuth` added. */

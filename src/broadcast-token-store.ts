@@ -17,21 +17,21 @@ export interface LockManagerLike {
 /** Options of {@link BroadcastTokenStore}; every one has a default. */
 export interface BroadcastTokenStoreOptions {
   /** Name of the `BroadcastChannel` and prefix of the Web Locks names. Default `'axios-token-flight'`. */
-  channel?: string;
+  channel?: string | undefined;
   /**
    * Longest wait for another tab's lock, ms. After it the manager fetches in this tab (a store
    * failure, reported as `store_error`). Default 30 000.
    */
-  lockTimeoutMs?: number;
+  lockTimeoutMs?: number | undefined;
   /**
    * Longest wait for the other tabs' answer before fetching, ms. A tab that just opened cannot know yet
    * whether others exist, so its first fetch waits this long. Default 100.
    */
-  askTimeoutMs?: number;
+  askTimeoutMs?: number | undefined;
   /** The lock manager. Default `navigator.locks`; without one every tab fetches its own token. */
   locks?: LockManagerLike | undefined;
   /** Clock, epoch ms. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 interface Question {

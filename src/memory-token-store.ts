@@ -10,7 +10,7 @@ interface Entry {
 /** Options of {@link MemoryTokenStore}. */
 export interface MemoryTokenStoreOptions {
   /** Clock, epoch ms. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /**

@@ -11,27 +11,27 @@ export const DEFAULT_MAX_TTL_MS = 86_400_000;
 
 export interface ParseTokenResponseOptions {
   /** When the response was received, epoch ms on this machine's clock. Default `Date.now()`. */
-  receivedAt?: number;
+  receivedAt?: number | undefined;
   /**
    * When the token request was sent, epoch ms. Lifetimes (`expires_in`) count from it, so time the
    * answer spent on the way never makes a token look longer-lived than at the server; the clock
    * comparison with `serverDate` still uses `receivedAt`. Default `receivedAt`.
    */
-  sentAt?: number;
+  sentAt?: number | undefined;
   /** The response's `Date` header (string), or a `Date` / epoch ms; `null`/`undefined` when absent. */
   serverDate?: string | number | Date | null | undefined;
   /** Lifetime cap. Default {@link DEFAULT_MAX_TTL_MS} (24 h). */
-  maxTtlMs?: number;
+  maxTtlMs?: number | undefined;
   /** For error messages only. Default `'custom'`. */
-  providerKey?: string;
+  providerKey?: string | undefined;
   /** For error messages only (the token URL). */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** For error messages only: the HTTP status of the answer. */
-  status?: number;
+  status?: number | undefined;
   /** The response Content-Type, to pick JSON or form-encoded parsing of a string body. */
-  contentType?: string;
+  contentType?: string | undefined;
   /** Strings to redact from any error text (client secret, authorization key, ...). */
-  secrets?: readonly string[];
+  secrets?: readonly string[] | undefined;
 }
 
 const INVALID = 'invalid_token_response';

@@ -10,23 +10,23 @@ import { isToken } from './token-shape.js';
 /** Options of {@link RedisTokenStore}; every one has a default. */
 export interface RedisTokenStoreOptions {
   /** Prepended to every key: `${prefix}token:${providerKey}`, `${prefix}lock:${providerKey}`. Default `'axios-token-flight:'`. */
-  prefix?: string;
+  prefix?: string | undefined;
   /**
    * Lifetime of the fetch lock. A holder renews it while it fetches; a holder that died is replaced
    * once it lapses. Default 10 000.
    */
-  lockTtlMs?: number;
+  lockTtlMs?: number | undefined;
   /** Longest wait for another process's fetch before fetching anyway. Default 15 000. */
-  waitTimeoutMs?: number;
+  waitTimeoutMs?: number | undefined;
   /** Every Redis command fails after this long (the manager then goes on without Redis). Default 1 000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Pause between two attempts to take the lock while another process holds it. Default 50. */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /**
    * Encrypts stored tokens with AES-256-GCM (Web Crypto): 32 bytes, or their base64. Every process
    * sharing the store needs the same key.
    */
-  encryptionKey?: EncryptionKey;
+  encryptionKey?: EncryptionKey | undefined;
 }
 
 /**

@@ -4,34 +4,34 @@ import type { TokenStore } from './token-store.js';
 /** Options of {@link TokenManager}; every one has a default. */
 export interface TokenManagerOptions {
   /** Refresh a token when less than this is left (capped at half its lifetime). Default 60 000. */
-  refreshSkewMs?: number;
+  refreshSkewMs?: number | undefined;
   /**
    * Inside the refresh window, requests keep using the cached token (while one background refresh
    * runs) as long as more than this is left. Default: 10 % of the lifetime, at least 1 000, at most
    * half the refresh window; any value is capped at a quarter of the lifetime.
    */
-  minValidityMs?: number;
+  minValidityMs?: number | undefined;
   /** Lifetime of a token whose response states no expiry (and is no JWT with `exp`). Default 300 000. */
-  defaultTtlMs?: number;
+  defaultTtlMs?: number | undefined;
   /** Longest lifetime believed, whatever the server says. Default 86 400 000 (24 h). */
-  maxTtlMs?: number;
+  maxTtlMs?: number | undefined;
   /**
    * After a credentials failure (status 400, 401 or 403 from the token endpoint), callers get the same
    * error without a new token request for this long. Default 0: a failed fetch is never cached.
    */
-  failureCooldownMs?: number;
+  failureCooldownMs?: number | undefined;
   /** Where tokens are shared besides this manager's own memory. Default: a {@link MemoryTokenStore}. */
-  store?: TokenStore;
+  store?: TokenStore | undefined;
   /** Hook for logs and metrics. Never receives a secret or a token. */
-  onEvent?: TokenEventListener;
+  onEvent?: TokenEventListener | undefined;
   /** Clock, epoch ms. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** Options of {@link TokenManager.getToken}. */
 export interface GetTokenOptions {
   /** Fetch a new token even if a fresh one is cached (still one fetch for all concurrent callers). */
-  forceRefresh?: boolean;
+  forceRefresh?: boolean | undefined;
   /** Ends this caller's wait at once; the shared fetch goes on for the others. */
   signal?: AbortSignal | undefined;
 }
