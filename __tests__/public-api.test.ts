@@ -149,3 +149,27 @@ describe('option interfaces', () => {
     expect(typeErrors([example], 'bundler')).toEqual([]);
   });
 });
+
+describe('every export', () => {
+  it('has a doc comment', () => {
+    const entries = [...new Set(Object.values(ENTRIES))].map((file) => resolve(ROOT, file));
+    const program = ts.createProgram(entries, {
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      noEmit: true,
+      skipLibCheck: true,
+    });
+    const checker = program.getTypeChecker();
+    const undocumented: string[] = [];
+    for (const entry of entries) {
+      const module = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
+      for (const exported of checker.getExportsOfModule(module)) {
+        const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+        if (ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() === '') {
+          undocumented.push(exported.name);
+        }
+      }
+    }
+    expect(undocumented).toEqual([]);
+  });
+});

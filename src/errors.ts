@@ -53,6 +53,7 @@ export class TokenAuthConfigError extends TokenFlightError {
   override name = 'TokenAuthConfigError' as const;
 }
 
+/** What a {@link TokenRequestError} is made from, e.g. by a custom provider; only `providerKey` is required. */
 export interface TokenRequestErrorOptions {
   providerKey: string;
   /** The token URL; its query string and user info are never kept, secrets in its path are redacted. */

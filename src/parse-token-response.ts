@@ -9,6 +9,7 @@ export { MAX_TOKEN_BODY_BYTES };
 /** The default cap on a token's lifetime: 24 hours. */
 export const DEFAULT_MAX_TTL_MS = 86_400_000;
 
+/** Options of {@link parseTokenResponse}: what is known about the answer besides its body; all optional. */
 export interface ParseTokenResponseOptions {
   /** When the response was received, epoch ms on this machine's clock. Default `Date.now()`. */
   receivedAt?: number | undefined;

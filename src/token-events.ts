@@ -32,6 +32,7 @@ export type TokenEvent =
     }
   | { readonly type: 'store_recovered'; readonly key: string };
 
+/** The {@link TokenStore} method a `store_error` event reports as failed. */
 export type StoreOperation = 'get' | 'set' | 'delete' | 'singleFlight';
 
 /** Receives {@link TokenEvent}s. Errors it throws (or, when async, rejects with) are ignored. */
