@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { inspect } from 'node:util';
 import type { RedisClient } from '../src/redis-client.js';
 import { RedisTokenStore, type RedisTokenStoreOptions } from '../src/redis.js';
@@ -34,6 +36,15 @@ function recording(target: RedisClient, log: string[][]): RedisClient {
 }
 
 describe('RedisTokenStore without a server', () => {
+  it('admits, as an optional peer, every client version it supports (ioredis 5+, node-redis 4+)', () => {
+    const { peerDependencies } = JSON.parse(readFileSync(resolve(__dirname, '../package.json'), 'utf8')) as {
+      peerDependencies: Record<string, string>;
+    };
+    // npm refuses to install next to a peer outside the range, even an optional one.
+    expect(peerDependencies['ioredis']).toBe('>=5.0.0');
+    expect(peerDependencies['redis']).toBe('>=4.0.0');
+  });
+
   it('refuses something that is neither an ioredis nor a node-redis client', () => {
     expect(() => new RedisTokenStore({} as RedisClient)).toThrow(/ioredis .* or node-redis/);
     expect(() => new RedisTokenStore(null as unknown as RedisClient)).toThrow(/ioredis .* or node-redis/);
