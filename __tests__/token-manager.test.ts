@@ -144,6 +144,43 @@ describe('TokenManager single flight', () => {
   });
 });
 
+describe('TokenManager options', () => {
+  it.each(['refreshSkewMs', 'minValidityMs', 'defaultTtlMs', 'maxTtlMs', 'failureCooldownMs'] as const)(
+    'refuses %s as NaN, negative or not a number, which would serve an expired token forever',
+    (name) => {
+      for (const value of [Number.NaN, -1, '60000']) {
+        expect(() => new TokenManager({ [name]: value as number })).toThrow(
+          expect.objectContaining({ name: 'TokenAuthConfigError', code: 'invalid_options' }),
+        );
+      }
+      expect(() => new TokenManager({ [name]: 0 })).not.toThrow();
+    },
+  );
+
+  it('refuses a clock, a listener or a store of the wrong kind', () => {
+    for (const options of [
+      { now: 5 },
+      { onEvent: 'log' },
+      { store: {} },
+      { store: { get: () => undefined } },
+    ]) {
+      expect(() => new TokenManager(options as never)).toThrow(
+        expect.objectContaining({ name: 'TokenAuthConfigError', code: 'invalid_options' }),
+      );
+    }
+  });
+
+  it('refreshes a token once it expires, with every option at its default', async () => {
+    const time = clock();
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 60_000 });
+    const manager = new TokenManager({ now: time.now, refreshSkewMs: undefined, maxTtlMs: undefined });
+    await manager.getToken(provider);
+    time.advance(600_000);
+    expect(manager.peekToken(provider)).toBeUndefined();
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-2' });
+  });
+});
+
 describe('TokenManager expiry', () => {
   it('applies defaultTtlMs to a token without expiry', async () => {
     const time = clock();

@@ -1,3 +1,4 @@
+import { TokenAuthConfigError } from './errors.js';
 import type { TokenEventListener } from './token-events.js';
 import type { TokenStore } from './token-store.js';
 
@@ -34,4 +35,44 @@ export interface GetTokenOptions {
   forceRefresh?: boolean | undefined;
   /** Ends this caller's wait at once; the shared fetch goes on for the others. */
   signal?: AbortSignal | undefined;
+}
+
+const DURATIONS = [
+  'refreshSkewMs',
+  'minValidityMs',
+  'defaultTtlMs',
+  'maxTtlMs',
+  'failureCooldownMs',
+] as const;
+
+/**
+ * @throws {TokenAuthConfigError} on an option of the wrong kind. A duration that is `NaN` (e.g.
+ * `Number(process.env.UNSET)`) would make every comparison with it false: an expired token would be
+ * served forever, never refreshed.
+ */
+export function checkManagerOptions(options: TokenManagerOptions): void {
+  for (const name of DURATIONS) {
+    const value: unknown = options[name];
+    if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
+      throw new TokenAuthConfigError(
+        `TokenManager ${name} must be a number of milliseconds of at least 0`,
+        'invalid_options',
+      );
+    }
+  }
+  for (const name of ['now', 'onEvent'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new TokenAuthConfigError(`TokenManager ${name} must be a function`, 'invalid_options');
+    }
+  }
+  const store: Partial<Record<keyof TokenStore, unknown>> | undefined = options.store;
+  if (
+    store !== undefined &&
+    !['get', 'set', 'delete'].every((name) => typeof store?.[name as keyof TokenStore] === 'function')
+  ) {
+    throw new TokenAuthConfigError(
+      'TokenManager store must have get, set and delete methods',
+      'invalid_options',
+    );
+  }
 }

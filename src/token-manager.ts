@@ -11,7 +11,11 @@ import { TokenCache, type CacheEntry } from './token-cache.js';
 import { keepAliveUntilSettled, yieldToEventLoop } from './timers.js';
 import type { Token, TokenProvider } from './token.js';
 import { notifyListener, type TokenEvent, type TokenEventListener } from './token-events.js';
-import type { GetTokenOptions, TokenManagerOptions } from './token-manager-options.js';
+import {
+  checkManagerOptions,
+  type GetTokenOptions,
+  type TokenManagerOptions,
+} from './token-manager-options.js';
 
 type Flights = (
   provider: TokenProvider,
@@ -53,7 +57,9 @@ export class TokenManager {
   readonly #unjoined = new Map<string, Promise<Token>>();
   #flight: Flights;
 
+  /** @throws {TokenAuthConfigError} on an invalid option. */
   constructor(options: TokenManagerOptions = {}) {
+    checkManagerOptions(options);
     this.#entries = new TokenCache({
       refreshSkewMs: options.refreshSkewMs ?? 60_000,
       minValidityMs: options.minValidityMs,
