@@ -1,10 +1,14 @@
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import {
+  checkAttachOptions,
+  type AttachTokenAuthOptions,
+  type ProviderSelector,
+} from './attach-token-auth-options.js';
 import { createAuthHeader } from './auth-header.js';
 import type { TokenAuthRequestOptions } from './axios-config.js';
 import { defaultTokenManager } from './default-token-manager.js';
 import { TokenAuthConfigError } from './errors.js';
 import { createOriginPolicy } from './origin-policy.js';
-import { hasProviderKey, missingProviderKey } from './provider-key.js';
 import { randomUUID } from './random-uuid.js';
 import { realmShared } from './realm-shared.js';
 import { createRedirectGuard } from './redirect-guard.js';
@@ -12,29 +16,6 @@ import { RequestTokenState } from './request-token-state.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
 import { createTokenDispatch, type AttachToken } from './token-dispatch.js';
 import type { Token, TokenProvider } from './token.js';
-import type { TokenManager } from './token-manager.js';
-
-/** Chooses the provider of one request; `undefined` sends it without a token. */
-export type ProviderSelector = (config: InternalAxiosRequestConfig) => TokenProvider | undefined;
-
-/** Options of {@link attachTokenAuth}. */
-export interface AttachTokenAuthOptions {
-  /** Where tokens come from: a provider, or a function choosing one per request. Required. */
-  provider: TokenProvider | ProviderSelector;
-  /** The token cache. Default: one process-wide manager shared by every instance. */
-  manager?: TokenManager | undefined;
-  /** Statuses that drop the token the request carried and replay it once. Default `[401]`. */
-  retryOnStatus?: readonly number[] | undefined;
-  /**
-   * Origins that may receive the token besides relative URLs and the origin of the instance's
-   * `baseURL`, e.g. `['https://api.example.com']`; `'*'` for every origin. Default `[]`.
-   */
-  origins?: readonly string[] | '*' | undefined;
-  /** The header that carries the token. Default `'Authorization'`. */
-  header?: string | undefined;
-  /** The scheme before the token. Default: the token's `tokenType` (`'Bearer'`). */
-  scheme?: string | undefined;
-}
 
 /** Removes the interceptors `attachTokenAuth` added. */
 export type DetachTokenAuth = () => void;
@@ -61,19 +42,7 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
       'already_attached',
     );
   }
-  const provider: unknown = options?.provider;
-  if (
-    typeof provider !== 'function' &&
-    typeof (provider as TokenProvider | undefined)?.fetchToken !== 'function'
-  ) {
-    throw new TokenAuthConfigError(
-      'attachTokenAuth needs a provider: an object with key and fetchToken, or a function returning one',
-      'invalid_options',
-    );
-  }
-  if (typeof provider !== 'function' && !hasProviderKey(provider as TokenProvider)) {
-    throw missingProviderKey();
-  }
+  checkAttachOptions(options);
   const manager = options.manager ?? defaultTokenManager();
   const header = options.header ?? 'Authorization';
   const authHeader = createAuthHeader(header);

@@ -7,12 +7,8 @@ export { TokenManager } from './token-manager.js';
 export type { GetTokenOptions, TokenManagerOptions } from './token-manager-options.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
 export { defaultTokenManager } from './default-token-manager.js';
-export {
-  attachTokenAuth,
-  type AttachTokenAuthOptions,
-  type DetachTokenAuth,
-  type ProviderSelector,
-} from './attach-token-auth.js';
+export { attachTokenAuth, type DetachTokenAuth } from './attach-token-auth.js';
+export { type AttachTokenAuthOptions, type ProviderSelector } from './attach-token-auth-options.js';
 export {
   TokenFlightError,
   TokenRequestError,
