@@ -600,6 +600,41 @@ describe('attachTokenAuth: alongside other interceptors', () => {
     expect(mock.history.get).toHaveLength(0);
   });
 
+  const noFailure = (): TokenRequestError | undefined => undefined;
+  it.each<[string, () => AxiosRequestConfig, () => TokenRequestError | undefined]>([
+    ['its timeout runs out', () => ({ timeout: 50 }), noFailure],
+    ['its signal aborts', () => ({ signal: AbortSignal.timeout(50) }), noFailure],
+    [
+      'the new token cannot be fetched',
+      () => ({}),
+      () => new TokenRequestError({ providerKey: 'f', status: 503 }),
+    ],
+  ])(
+    'a replay whose wait for a new token ends (%s) shows interceptors registered before attach no token',
+    async (_, requestConfig, failure) => {
+      const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+      const mock = new MockAdapter(api);
+      guardedApi(mock, () => []);
+      // As a logger registered before attach would write it, while the error passes.
+      const logged: string[] = [];
+      api.interceptors.response.use(undefined, (error: AxiosError) => {
+        logged.push(JSON.stringify(error.toJSON()));
+        throw error;
+      });
+      const provider = fakeProvider();
+      provider.next = (call) => {
+        if (call === 1) return Promise.resolve(token('first-token', null));
+        const error = failure();
+        return error === undefined ? new Promise(() => undefined) : Promise.reject(error);
+      };
+      attachTokenAuth(api, { provider, manager: new TokenManager() });
+      await api.get('/x', requestConfig()).catch(() => undefined);
+      expect(mock.history.get).toHaveLength(1);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).not.toContain('first-token');
+    },
+  );
+
   it('rejects a request still waiting when its manager is disposed with a TokenRequestError', async () => {
     const api = axios.create({ baseURL: 'https://api.example.com/v1' });
     const mock = new MockAdapter(api);

@@ -59,6 +59,15 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
   const waitForToken = createTokenWaiters(manager);
 
   /**
+   * A request that gets no token is not sent: the token it still carries (a replay's, or one that ran
+   * out while an interceptor held it) leaves its config, which the error it rejects with holds.
+   */
+  const dropSentToken = (config: InternalAxiosRequestConfig): void => {
+    const state = stateOf(config);
+    if (state !== undefined && state.isOwnHeader(config.headers.get(header))) config.headers.delete(header);
+  };
+
+  /**
    * What a request that waited for a token and got none rejects with inside the adapter; the
    * response interceptor hands the caller its cause, always a `TokenRequestError`.
    */
@@ -68,6 +77,7 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     provider: TokenProvider,
     wait: RequestWait | undefined,
   ): AxiosError => {
+    dropSentToken(config);
     const signal = wait?.signal ?? (config.signal as AbortSignal | undefined);
     if (signal?.aborted === true && error === signal.reason) {
       // A cancel token's reason is axios' own `CanceledError` already, a timeout its timeout error.
