@@ -53,8 +53,8 @@ export class TokenManager {
   #lifetime = new AbortController();
   /** Keys whose flight is in its synchronous start (see `#startFlight`). */
   readonly #starting = new Set<string>();
-  /** Running background refreshes no caller has joined yet. */
-  readonly #unjoined = new Map<string, Promise<Token>>();
+  /** Running background refreshes: they keep no process alive in their back-off, unlike their callers. */
+  readonly #background = new Map<string, Promise<Token>>();
   #flight: Flights;
 
   /** @throws {TokenAuthConfigError} on an invalid option. */
@@ -92,7 +92,11 @@ export class TokenManager {
     const signal = options?.signal;
     // An aborted caller starts nothing: a fetch nobody waits for would only fail unheard.
     if (signal?.aborted === true) return Promise.reject(abortReason(signal));
-    return abortable(this.#load(provider), signal);
+    const flight = this.#load(provider);
+    const waiting = abortable(flight, signal);
+    // A caller that joined a background refresh keeps the process alive while it waits, as for a fetch.
+    if (this.#background.get(provider.key) === flight) keepAliveUntilSettled(waiting);
+    return waiting;
   }
 
   /**
@@ -178,13 +182,7 @@ export class TokenManager {
     const cooldown = this.#cooldown.active(provider.key);
     if (cooldown !== undefined) return Promise.reject(cooldown.error);
     // Forced or too close to expiry: the store's copy of this same token is no better.
-    const flight = this.#startFlight(provider, this.#entries.get(provider.key)?.token.accessToken, false);
-    // A background refresh keeps no process alive in its back-off; now that a caller waits, it must.
-    if (this.#unjoined.get(provider.key) === flight) {
-      this.#unjoined.delete(provider.key);
-      keepAliveUntilSettled(flight);
-    }
-    return flight;
+    return this.#startFlight(provider, this.#entries.get(provider.key)?.token.accessToken, false);
   }
 
   /**
@@ -210,9 +208,9 @@ export class TokenManager {
     TokenCache.backgroundStarted(entry);
     const key = provider.key;
     const flight = this.#startFlight(provider, entry.token.accessToken, true);
-    this.#unjoined.set(key, flight);
+    this.#background.set(key, flight);
     const ended = (failed: boolean): void => {
-      if (this.#unjoined.get(key) === flight) this.#unjoined.delete(key);
+      if (this.#background.get(key) === flight) this.#background.delete(key);
       // Still cached after a success: the refresh brought nothing to cache (a token expired on arrival).
       if (failed || this.#entries.get(key) === entry) TokenCache.backgroundFailed(entry, this.#now());
     };

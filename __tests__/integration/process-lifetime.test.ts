@@ -48,4 +48,11 @@ describe('a one-shot Node script', () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', joined], { timeout: 20_000 });
     expect(stdout.trim()).toBe('joined token-2');
   });
+
+  it('exits once the caller that joined a background refresh in its back-off gives up its wait', async () => {
+    const gaveUp = resolve(__dirname, '../support/scripts/give-up-background-backoff.ts');
+    // The refresh's back-off lasts a minute: a process kept alive for it is killed by the timeout.
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', gaveUp], { timeout: 15_000 });
+    expect(stdout.trim()).toBe('gave up: TimeoutError');
+  });
 });
