@@ -30,6 +30,8 @@ const attachedInstances = (): WeakSet<AxiosInstance> =>
  * and wraps each request's `config.adapter`: a request with no token cached yet takes it there, and
  * a 401 is replayed there, so other plugins see one request and its final answer.
  *
+ * @throws {TokenAuthConfigError} on invalid options (a provider without a key included), or when
+ * `instance` is attached already.
  * @example
  * const api = axios.create({ baseURL: 'https://api.example.com' });
  * const detach = attachTokenAuth(api, { provider: clientCredentials({ tokenUrl, clientId, clientSecret }) });
