@@ -130,6 +130,12 @@ const manager = new TokenManager({
 });
 void manager.getToken(provider, { forceRefresh: unset, signal: unset });
 attachTokenAuth(api, { provider, manager: unset, retryOnStatus: unset, origins: unset, header: unset, scheme: unset });
+void api.get('/', { tokenAuth: unset });
+void api.get('/', { tokenAuth: { provider: unset } });
+const custom: import('axios-token-flight').TokenProvider = {
+  key: 'custom',
+  fetchToken: async () => ({ accessToken: 'a', tokenType: 'Bearer', expiresAt: null, scope: unset, raw: {} }),
+};
 parseTokenResponse('{}', {
   receivedAt: unset, sentAt: unset, serverDate: unset, maxTtlMs: unset, providerKey: unset,
   endpoint: unset, status: unset, contentType: unset, secrets: unset,

@@ -5,7 +5,7 @@ import type { TokenProvider } from './token.js';
 /** Per-request options, under the one `tokenAuth` key of axios' request config. */
 export interface TokenAuthRequestOptions {
   /** Use this provider for this request instead of the one given to `attachTokenAuth`. */
-  provider?: TokenProvider;
+  provider?: TokenProvider | undefined;
   /**
    * Bookkeeping of the interceptors (which token was sent, whether the request was already
    * replayed). Set by the library; do not set it yourself.
@@ -16,6 +16,6 @@ export interface TokenAuthRequestOptions {
 declare module 'axios' {
   interface AxiosRequestConfig {
     /** `false`: send no token. `{ provider }`: use another provider for this request. */
-    tokenAuth?: false | TokenAuthRequestOptions;
+    tokenAuth?: false | TokenAuthRequestOptions | undefined;
   }
 }

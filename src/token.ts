@@ -7,7 +7,7 @@ export interface Token {
   /** Absolute expiry in epoch milliseconds on this machine's clock; `null` when unknown. */
   readonly expiresAt: number | null;
   /** The granted scope, when the server reports one. */
-  readonly scope?: string;
+  readonly scope?: string | undefined;
   /** The parsed response body (`sessid`, `refresh_expires_in`, ...). */
   readonly raw: Record<string, unknown>;
 }
