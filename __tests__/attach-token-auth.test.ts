@@ -429,6 +429,20 @@ describe('attachTokenAuth: abort', () => {
     expect(provider.calls).toBe(1);
     expect(mock.history.get.map((c) => c.url)).toEqual(['/c']);
   });
+  it('does not replay a request whose cancelToken fired while its first attempt was answered 401', async () => {
+    const { api, mock, provider } = setup();
+    const source = axios.CancelToken.source();
+    mock.onAny().reply(() => {
+      source.cancel('navigated away');
+      return [401, { error: 'invalid_token' }];
+    });
+    const error = await api
+      .get('/a', { cancelToken: source.token, timeout: 60_000 })
+      .catch((e: unknown) => e);
+    expect(axios.isCancel(error) && error.message).toBe('navigated away');
+    expect(mock.history.get).toHaveLength(1);
+    expect(provider.calls).toBe(1);
+  });
 });
 
 describe('attachTokenAuth: alongside other interceptors', () => {

@@ -2,14 +2,13 @@ import {
   AxiosError,
   CanceledError,
   getAdapter,
-  isAxiosError,
   type AxiosAdapter,
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { providerFailure } from './provider-token.js';
 import type { RequestTokenState } from './request-token-state.js';
-import { requestWait, type RequestWait } from './request-wait.js';
+import { RequestWait, type WaitEnder } from './request-wait.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
 import type { Token, TokenProvider } from './token.js';
 import type { TokenManager } from './token-manager.js';
@@ -75,15 +74,10 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     error: unknown,
     config: InternalAxiosRequestConfig,
     provider: TokenProvider,
-    wait: RequestWait | undefined,
   ): AxiosError => {
     dropSentToken(config);
-    const signal = wait?.signal ?? (config.signal as AbortSignal | undefined);
-    if (signal?.aborted === true && error === signal.reason) {
-      // A cancel token's reason is axios' own `CanceledError` already, a timeout its timeout error.
-      if (isAxiosError(error)) return error;
-      return new CanceledError(undefined, config);
-    }
+    const signal = config.signal as AbortSignal | undefined;
+    if (signal?.aborted === true && error === signal.reason) return new CanceledError(undefined, config);
     const cause = providerFailure(error, provider.key);
     const failure = new AxiosError(
       'The access token for this request could not be obtained (see `cause`)',
@@ -95,7 +89,13 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     return failure;
   };
 
-  const steps: PendingSteps = { attach, tokenFailure };
+  /** What a request whose cancel token or timeout ended its wait rejects with: that reason. */
+  const waitEnded = (reason: AxiosError, config: InternalAxiosRequestConfig): AxiosError => {
+    dropSentToken(config);
+    return reason;
+  };
+
+  const steps: PendingSteps = { attach, tokenFailure, waitEnded };
 
   /** Attaches a token to `config` (waiting for it), then runs `next`; one promise per request. */
   const withToken = (
@@ -105,9 +105,9 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
   ): Promise<AxiosResponse> =>
     new Promise<AxiosResponse>((resolve, reject) => {
-      const wait = requestWait(config);
-      const pending = new PendingRequest(steps, config, provider, replayed, next, resolve, reject, wait);
-      waitForToken(provider, wait?.signal ?? (config.signal as AbortSignal | undefined), pending);
+      const pending = new PendingRequest(steps, config, provider, replayed, next, resolve, reject);
+      // A request whose cancel token was cancelled already starts no token request.
+      if (pending.waiting) waitForToken(provider, config.signal as AbortSignal | undefined, pending);
     });
 
   /** Scrubs what leaves the adapter, so even response interceptors that run before ours see no token. */
@@ -220,16 +220,15 @@ function ignore(): void {}
 
 interface PendingSteps {
   attach: AttachToken;
-  tokenFailure(
-    error: unknown,
-    config: InternalAxiosRequestConfig,
-    provider: TokenProvider,
-    wait: RequestWait | undefined,
-  ): AxiosError;
+  tokenFailure(error: unknown, config: InternalAxiosRequestConfig, provider: TokenProvider): AxiosError;
+  waitEnded(reason: AxiosError, config: InternalAxiosRequestConfig): AxiosError;
 }
 
-/** A request waiting at dispatch for its token; one object, no closures, per waiting request. */
-class PendingRequest implements TokenWaiter {
+/**
+ * A request waiting at dispatch for its token; one object, no closures, per waiting request. Told
+ * once: by the token's arrival, the token request's failure, or its own cancel token or timeout.
+ */
+class PendingRequest implements TokenWaiter, WaitEnder {
   readonly #steps: PendingSteps;
   readonly #config: InternalAxiosRequestConfig;
   readonly #provider: TokenProvider;
@@ -238,6 +237,7 @@ class PendingRequest implements TokenWaiter {
   readonly #resolve: (response: AxiosResponse | PromiseLike<AxiosResponse>) => void;
   readonly #reject: (error: unknown) => void;
   readonly #wait: RequestWait | undefined;
+  #waiting = true;
 
   constructor(
     steps: PendingSteps,
@@ -247,7 +247,6 @@ class PendingRequest implements TokenWaiter {
     next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
     resolve: (response: AxiosResponse | PromiseLike<AxiosResponse>) => void,
     reject: (error: unknown) => void,
-    wait: RequestWait | undefined,
   ) {
     this.#steps = steps;
     this.#config = config;
@@ -256,11 +255,18 @@ class PendingRequest implements TokenWaiter {
     this.#next = next;
     this.#resolve = resolve;
     this.#reject = reject;
-    this.#wait = wait;
+    this.#wait = RequestWait.needed(config) ? new RequestWait(config, this) : undefined;
+    // A cancel token cancelled already told this request while its wait was being set up.
+    if (!this.#waiting) this.#wait?.end();
+  }
+
+  /** False once the request was told. */
+  get waiting(): boolean {
+    return this.#waiting;
   }
 
   onToken(token: Token): void {
-    this.#wait?.end();
+    if (!this.#told()) return;
     try {
       this.#steps.attach(this.#config, this.#provider, token, this.#replayed);
       this.#next(this.#config).then(this.#resolve, this.#reject);
@@ -270,7 +276,18 @@ class PendingRequest implements TokenWaiter {
   }
 
   onError(error: unknown): void {
+    if (this.#told()) this.#reject(this.#steps.tokenFailure(error, this.#config, this.#provider));
+  }
+
+  endWait(reason: AxiosError): void {
+    if (this.#told()) this.#reject(this.#steps.waitEnded(reason, this.#config));
+  }
+
+  /** True the first time only: the wait is over then. */
+  #told(): boolean {
+    if (!this.#waiting) return false;
+    this.#waiting = false;
     this.#wait?.end();
-    this.#reject(this.#steps.tokenFailure(error, this.#config, this.#provider, this.#wait));
+    return true;
   }
 }
