@@ -355,6 +355,44 @@ describe('TokenManager background refresh answered with an expired token', () =>
   });
 });
 
+describe('TokenManager after a fetch answered with a token expired on arrival', () => {
+  /** `first` (10 s) cached, then every later fetch answers `zero-N` (expired on arrival) but the last. */
+  const setUp = async (): Promise<{
+    time: ReturnType<typeof clock>;
+    provider: ReturnType<typeof fakeProvider>;
+    manager: TokenManager;
+  }> => {
+    const time = clock();
+    const provider = fakeProvider();
+    provider.next = async (call) =>
+      token(
+        call === 1 ? 'first' : call === 2 ? 'zero' : `new-${call}`,
+        time.now() + (call === 2 ? 0 : 10_000),
+      );
+    const manager = new TokenManager({ now: time.now });
+    await manager.getToken(provider);
+    return { time, provider, manager };
+  };
+
+  it('does not bring back the token a forced refresh replaced', async () => {
+    const { provider, manager } = await setUp();
+    await expect(manager.getToken(provider, { forceRefresh: true })).resolves.toMatchObject({
+      accessToken: 'zero',
+    });
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'new-3' });
+    expect(provider.calls).toBe(3);
+  });
+
+  it('does not bring back a token too close to expiry to be sent', async () => {
+    const { time, provider, manager } = await setUp();
+    time.advance(9_500); // 500 ms left of 10 s: below the 1 s minimum validity, requests wait
+    expect(manager.peekToken(provider)).toBeUndefined();
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'zero' });
+    expect(manager.peekToken(provider)).toBeUndefined();
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'new-3' });
+  });
+});
+
 describe('TokenManager forceRefresh and invalidate', () => {
   it('forceRefresh fetches although a fresh token is cached, once for concurrent callers', async () => {
     const provider = fakeProvider({ delayMs: 2 });

@@ -302,7 +302,12 @@ export class TokenManager {
     if (expiresAt <= now) {
       // Expired on arrival (`expires_in: 0`): handed to the callers that waited, never cached. A
       // background refresh has none, and the token it was to replace goes on serving.
-      if (!background) this.#entries.delete(key);
+      if (!background) {
+        this.#entries.delete(key);
+        // Nor may the token it was to replace come back from the store to the next caller.
+        if (flight.replacing !== undefined && !flight.storeFailed)
+          await this.#store.delete(key, flight.replacing);
+      }
       return token;
     }
     this.#entries.set(key, this.#entries.entryFor(token, sentAt), now);
