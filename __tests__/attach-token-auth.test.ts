@@ -665,4 +665,23 @@ describe('attachTokenAuth: alongside other interceptors', () => {
     expect((error as TokenRequestError).cause).toMatchObject({ name: 'AbortError' });
     expect(mock.history.get).toHaveLength(0);
   });
+
+  it('sends a request made right after dispose with a token of its own fetch', async () => {
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    guardedApi(mock, () => ['token-fake-2']);
+    const provider = fakeProvider();
+    const first = deferred<ReturnType<typeof token>>();
+    provider.next = (call) =>
+      call === 1 ? first.promise : Promise.resolve(token(`token-fake-${call}`, null));
+    const manager = new TokenManager();
+    attachTokenAuth(api, { provider, manager });
+    const waiting = api.get('/x').catch((e: unknown) => e);
+    manager.dispose();
+    // Issued after dispose(), while the aborted fetch's rejection has not reached the first request yet.
+    const after = await api.get('/y');
+    expect(after.status).toBe(200);
+    expect(provider.calls).toBe(2);
+    await expect(waiting).resolves.toBeInstanceOf(TokenRequestError);
+  });
 });

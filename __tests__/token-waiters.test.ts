@@ -175,6 +175,19 @@ describe('createTokenWaiters', () => {
     await expect(other).resolves.toMatchObject({ accessToken: 'shared' });
   });
 
+  it('starts a new group for a waiter that comes after dispose(), not the group of the aborted fetch', async () => {
+    const { manager, getToken, provider, wait } = setup();
+    const early = wait(provider, undefined).catch((error: unknown) => error);
+    manager.dispose();
+    provider.next = () => Promise.resolve(token('after-dispose', Date.now() + 60_000));
+    await expect(wait(provider, undefined)).resolves.toMatchObject({ accessToken: 'after-dispose' });
+    await expect(early).resolves.toMatchObject({ name: 'AbortError' });
+    expect(getToken).toHaveBeenCalledTimes(2);
+    // The old group's end does not forget the new one: a third waiter gets the cached token.
+    await expect(wait(provider, undefined)).resolves.toMatchObject({ accessToken: 'after-dispose' });
+    expect(provider.calls).toBe(2);
+  });
+
   it('fetches again for waiters that come after the token they shared was invalidated', async () => {
     const { manager, provider, gate, wait } = setup();
     const early = wait(provider, undefined);

@@ -165,6 +165,11 @@ export class TokenManager {
     this.#invalidated.clear();
   }
 
+  /** @internal Aborted by the next `dispose()`: what waits for a fetch begun before it must not be joined after. */
+  get lifetime(): AbortSignal {
+    return this.#lifetime.signal;
+  }
+
   /** @internal Reports an event to `onEvent` (the interceptors report `retry` through it). */
   emit(event: TokenEvent): void {
     if (this.#onEvent !== undefined) notifyListener(this.#onEvent, event);

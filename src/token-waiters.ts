@@ -30,21 +30,24 @@ export type WaitForToken = (
  * promise of its own, saves each waiting request a promise and a turn of the microtask queue.
  */
 export function createTokenWaiters(manager: TokenManager): WaitForToken {
-  const waiting = new Map<string, TokenWaiter[]>();
+  const waiting = new Map<string, WaiterGroup>();
 
   /** Makes `group` the one of `provider`'s key, settled (and forgotten) with one `getToken` call. */
-  const startGroup = (provider: TokenProvider, group: TokenWaiter[]): void => {
+  const startGroup = (provider: TokenProvider, group: WaiterGroup): void => {
     const key = provider.key;
     waiting.set(key, group);
-    // A group is made only when none waits for its key, so the one under `key` is this one until it settles.
+    // A group started after a dispose() may have taken the key from one started before it.
+    const forget = (): void => {
+      if (waiting.get(key) === group) waiting.delete(key);
+    };
     manager.getToken(provider).then(
       (token) => {
-        waiting.delete(key);
-        tellEach(group, (waiter) => waiter.onToken(token));
+        forget();
+        tellEach(group.waiters, (waiter) => waiter.onToken(token));
       },
       (error: unknown) => {
-        waiting.delete(key);
-        tellEach(group, (waiter) => waiter.onError(error));
+        forget();
+        tellEach(group.waiters, (waiter) => waiter.onError(error));
       },
     );
   };
@@ -60,12 +63,20 @@ export function createTokenWaiters(manager: TokenManager): WaitForToken {
       return;
     }
     const existing = waiting.get(provider.key);
-    const group = existing ?? [];
+    // A group begun before a dispose() waits for the fetch it aborted: a new waiter starts its own.
+    const joined = existing?.lifetime.aborted === false ? existing : undefined;
+    const group = joined ?? { waiters: [], lifetime: manager.lifetime };
     // In the group (and listening to its signal) before the fetch starts: that start runs the store,
     // `onEvent` and the provider synchronously, and any of them may abort the signal.
-    group.push(signal === undefined ? waiter : abortableWaiter(waiter, signal));
-    if (existing === undefined) startGroup(provider, group);
+    group.waiters.push(signal === undefined ? waiter : abortableWaiter(waiter, signal));
+    if (joined === undefined) startGroup(provider, group);
   };
+}
+
+/** The waiters of one key, and the manager's lifetime their shared fetch belongs to. */
+interface WaiterGroup {
+  readonly waiters: TokenWaiter[];
+  readonly lifetime: AbortSignal;
 }
 
 function tellEach(group: readonly TokenWaiter[], tell: (waiter: TokenWaiter) => void): void {
