@@ -1,17 +1,26 @@
 import { InvalidatedTokens } from '../src/invalidated-tokens.js';
 
 describe('InvalidatedTokens', () => {
-  it('remembers the token each key last had invalidated, and only that one', () => {
+  it('remembers every token each key had invalidated, per key', () => {
     const invalidated = new InvalidatedTokens(60_000, () => 0);
     invalidated.add('k', 'old-1');
     expect(invalidated.has('k', 'old-1')).toBe(true);
     expect(invalidated.has('k', 'new')).toBe(false);
     expect(invalidated.has('other', 'old-1')).toBe(false);
     invalidated.add('k', 'old-2');
-    expect(invalidated.has('k', 'old-1')).toBe(false);
+    // A late invalidation of an older token does not make it forget the newer one.
+    invalidated.add('k', 'old-1');
+    expect(invalidated.has('k', 'old-1')).toBe(true);
     expect(invalidated.has('k', 'old-2')).toBe(true);
     invalidated.clear();
     expect(invalidated.has('k', 'old-2')).toBe(false);
+  });
+
+  it('tells apart keys and tokens that join to the same text', () => {
+    const invalidated = new InvalidatedTokens(60_000, () => 0);
+    invalidated.add('ab', 'c');
+    expect(invalidated.has('a', 'bc')).toBe(false);
+    expect(invalidated.has('ab', 'c')).toBe(true);
   });
 
   it('forgets invalidations older than keepMs as keys pile up, keeping recent ones', () => {

@@ -737,6 +737,22 @@ describe('TokenManager with a store whose delete fails', () => {
     expect(provider.calls).toBe(2);
   });
 
+  it('nor a newer invalidated token after a late 401 for an older one', async () => {
+    const store = undeletable(() => {
+      throw new Error('NOPERM this user has no permissions to run the eval command');
+    });
+    const provider = fakeProvider();
+    const manager = new TokenManager({ store });
+    const first = await manager.getToken(provider);
+    await manager.invalidate('fake', first.accessToken);
+    const second = await manager.getToken(provider);
+    await manager.invalidate('fake', second.accessToken);
+    // A request sent with the first token long ago gets its 401 only now.
+    await manager.invalidate('fake', first.accessToken);
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-3' });
+    expect(provider.calls).toBe(3);
+  });
+
   it('also after invalidate(key) with no token named', async () => {
     const store = undeletable(async () => Promise.reject(new Error('timeout')));
     const provider = fakeProvider();

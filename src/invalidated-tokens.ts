@@ -1,18 +1,18 @@
 import { ExpirySweep } from './expiry-sweep.js';
 
 interface Invalidation {
-  readonly accessToken: string;
   readonly until: number;
 }
 
 /**
- * The token each key last had invalidated, so a store whose delete failed (a timeout, a Redis
- * without scripting) cannot hand it back. Each is remembered for `keepMs` (the longest lifetime the
- * manager gives a token); past that it could not be taken back anyway, and keys invalidated once
- * do not pile up.
+ * The tokens each key had invalidated, so a store whose delete failed (a timeout, a Redis without
+ * scripting) cannot hand one back. Not only the last one: a late 401 for an older token must not
+ * make the manager forget the newer one still in the store. Each is remembered for `keepMs` (the
+ * longest lifetime the manager gives a token); past that it could not be taken back anyway, and
+ * keys invalidated once do not pile up.
  */
 export class InvalidatedTokens {
-  readonly #byKey = new Map<string, Invalidation>();
+  readonly #tokens = new Map<string, Invalidation>();
   readonly #sweep = new ExpirySweep<Invalidation>((invalidation) => invalidation.until);
   readonly #keepMs: number;
   readonly #now: () => number;
@@ -24,17 +24,21 @@ export class InvalidatedTokens {
 
   add(key: string, accessToken: string): void {
     const now = this.#now();
-    this.#byKey.set(key, { accessToken, until: now + this.#keepMs });
-    this.#sweep.written(this.#byKey, now);
+    this.#tokens.set(entryKey(key, accessToken), { until: now + this.#keepMs });
+    this.#sweep.written(this.#tokens, now);
   }
 
-  /** Whether `accessToken` is the one last invalidated for `key`. */
+  /** Whether `accessToken` was invalidated for `key`. */
   has(key: string, accessToken: string): boolean {
-    const invalidation = this.#byKey.get(key);
-    return invalidation !== undefined && invalidation.accessToken === accessToken;
+    return this.#tokens.has(entryKey(key, accessToken));
   }
 
   clear(): void {
-    this.#byKey.clear();
+    this.#tokens.clear();
   }
+}
+
+/** One map entry per key and token; the key's length first, so no two pairs join alike. */
+function entryKey(key: string, accessToken: string): string {
+  return `${key.length}:${key}${accessToken}`;
 }
