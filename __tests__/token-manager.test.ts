@@ -753,6 +753,18 @@ describe('TokenManager with a store whose delete fails', () => {
     expect(provider.calls).toBe(3);
   });
 
+  it('nor after dispose(), which leaves a store passed in as it is', async () => {
+    const store = undeletable(() => {
+      throw new Error('timeout');
+    });
+    const provider = fakeProvider();
+    const manager = new TokenManager({ store });
+    const used = await manager.getToken(provider);
+    await manager.invalidate('fake', used.accessToken);
+    manager.dispose();
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-2' });
+  });
+
   it('also after invalidate(key) with no token named', async () => {
     const store = undeletable(async () => Promise.reject(new Error('timeout')));
     const provider = fakeProvider();

@@ -162,7 +162,8 @@ export class TokenManager {
     this.#flight = this.#createFlight();
     this.#entries.clear();
     this.#cooldown.clear();
-    this.#invalidated.clear();
+    // A store passed in keeps what it failed to delete: the tokens invalidated stay refused.
+    if (this.#ownStore !== undefined) this.#invalidated.clear();
   }
 
   /** @internal Aborted by the next `dispose()`: what waits for a fetch begun before it must not be joined after. */
