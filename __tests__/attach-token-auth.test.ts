@@ -10,7 +10,9 @@ import MockAdapter from 'axios-mock-adapter';
 import { attachTokenAuth } from '../src/attach-token-auth.js';
 import { TokenAuthConfigError, TokenRequestError } from '../src/errors.js';
 import type { TokenEvent } from '../src/token-events.js';
+import { MemoryTokenStore } from '../src/memory-token-store.js';
 import { TokenManager } from '../src/token-manager.js';
+import type { TokenStore } from '../src/token-store.js';
 import { deferred, fakeProvider, token, type FakeProvider } from './support/fake-provider.js';
 
 interface Setup {
@@ -274,6 +276,41 @@ describe('attachTokenAuth: 401 handling', () => {
     expect(provider.calls).toBe(2);
     expect(events.filter((e) => e.type === 'retry')).toEqual([{ type: 'retry', key: 'fake', status: 401 }]);
     valid = [];
+  });
+
+  it('never replays with the token that got the 401 while the store is still writing that token', async () => {
+    const memory = new MemoryTokenStore();
+    const written = deferred<void>();
+    const store: TokenStore = {
+      get: (key) => memory.get(key),
+      set: async (key, value, ttlMs) => {
+        await written.promise;
+        memory.set(key, value, ttlMs);
+      },
+      delete: (key, accessToken) => memory.delete(key, accessToken),
+    };
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    // The API refuses the first token at once (revoked, or not yet known to it).
+    const seen = guardedApi(mock, () => ['token-fake-2']);
+    const provider = fakeProvider();
+    attachTokenAuth(api, { provider, manager: new TokenManager({ store }) });
+    const cold = api.get('/a');
+    await new Promise((resolve) => setImmediate(resolve));
+    const during = api.get('/b');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    written.resolve();
+    const statuses = await Promise.all(
+      [cold, during].map((r) =>
+        r.then(
+          (x) => x.status,
+          (e: AxiosError) => e.response?.status,
+        ),
+      ),
+    );
+    expect(statuses).toEqual([200, 200]);
+    expect(seen.filter((header) => header === 'Bearer token-fake-1').length).toBeLessThanOrEqual(2);
+    expect(provider.calls).toBe(2);
   });
 
   it('makes exactly two attempts against an API that always answers 401, then rejects with that 401', async () => {

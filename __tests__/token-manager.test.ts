@@ -631,6 +631,32 @@ describe('TokenManager events', () => {
 });
 
 describe('TokenManager with a store', () => {
+  it('caches a fetched token only once the store has it: callers meanwhile join the fetch', async () => {
+    const memory = new MemoryTokenStore();
+    const written = deferred<void>();
+    const store: TokenStore = {
+      get: (key) => memory.get(key),
+      set: async (key, value, ttlMs) => {
+        await written.promise;
+        memory.set(key, value, ttlMs);
+      },
+      delete: (key, accessToken) => memory.delete(key, accessToken),
+    };
+    const provider = fakeProvider();
+    const manager = new TokenManager({ store });
+    const first = manager.getToken(provider);
+    await flush();
+    expect(provider.calls).toBe(1);
+    // No request can be sent with it yet, so none can get a 401 for it before the waiters get it.
+    expect(manager.peekToken(provider)).toBeUndefined();
+    const joined = manager.getToken(provider);
+    written.resolve();
+    const tokens = await Promise.all([first, joined]);
+    expect(tokens.map((each) => each.accessToken)).toEqual(['token-fake-1', 'token-fake-1']);
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    expect(provider.calls).toBe(1);
+  });
+
   it('adopts a valid token from the store without fetching, and writes fetched tokens with their TTL', async () => {
     const time = clock();
     const store = new MemoryTokenStore({ now: time.now });

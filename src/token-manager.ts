@@ -316,8 +316,10 @@ export class TokenManager {
       }
       return token;
     }
-    this.#entries.set(key, this.#entries.entryFor(token, sentAt), now);
+    // Cached once the store has it: a request sent with it during a slow write could get its 401
+    // before this flight's waiters get the token, which they would then be handed all the same.
     if (!flight.storeFailed) await this.#store.set(key, token, expiresAt - now);
+    if (!lifetime.aborted) this.#entries.set(key, this.#entries.entryFor(token, sentAt), this.#now());
     return token;
   }
 }
