@@ -480,6 +480,40 @@ describe('attachTokenAuth: abort', () => {
     expect(mock.history.get).toHaveLength(1);
     expect(provider.calls).toBe(1);
   });
+
+  it('ends at once the replay wait of a request aborted while the store still deletes the refused token', async () => {
+    const memory = new MemoryTokenStore();
+    const deleted = deferred<void>();
+    const store: TokenStore = {
+      get: (key) => memory.get(key),
+      set: (key, value, ttlMs) => memory.set(key, value, ttlMs),
+      // A slow shared store: the compare-and-delete takes until the test lets it end.
+      delete: async (key, accessToken) => {
+        await deleted.promise;
+        return memory.delete(key, accessToken);
+      },
+    };
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    guardedApi(mock, () => ['token-fake-2']);
+    const provider = fakeProvider();
+    const renewed = deferred<ReturnType<typeof token>>();
+    provider.next = (call) => (call === 1 ? Promise.resolve(token('token-fake-1', null)) : renewed.promise);
+    attachTokenAuth(api, { provider, manager: new TokenManager({ store }) });
+    const controller = new AbortController();
+    const aborted = api.get('/a', { signal: controller.signal }).catch((e: unknown) => e);
+    const timedOut = api.get('/b', { timeout: 50 }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(mock.history.get).toHaveLength(2); // both got their 401
+    controller.abort();
+    const soon = (settled: Promise<unknown>): Promise<unknown> =>
+      Promise.race([settled, new Promise((resolve) => setTimeout(() => resolve('still pending'), 500))]);
+    expect(axios.isCancel(await soon(aborted))).toBe(true);
+    await expect(soon(timedOut)).resolves.toMatchObject({ code: 'ECONNABORTED' });
+    expect(provider.calls).toBe(2);
+    renewed.resolve(token('token-fake-2', null));
+    deleted.resolve();
+  });
 });
 
 describe('attachTokenAuth: alongside other interceptors', () => {

@@ -142,7 +142,9 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
       if (state === undefined || state.replayed || status === undefined || !retryOnStatus.has(status)) {
         return settle();
       }
-      await manager.invalidate(state.providerKey, state.accessTokenForInvalidation());
+      // Dropped from the cache (and refused from the store) at once; the replay does not wait for the
+      // store's delete, whose round trip its signal and timeout could not end.
+      void manager.invalidate(state.providerKey, state.accessTokenForInvalidation());
       // The token is dropped even when the body, consumed by the first attempt, cannot be sent again.
       if (!isReplayable(config.data)) return settle();
       release(answer?.data);
