@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
-import { attachTokenAuth, type AttachTokenAuthOptions } from '../../src/attach-token-auth.js';
+import { attachTokenAuth } from '../../src/attach-token-auth.js';
+import type { AttachTokenAuthOptions } from '../../src/attach-token-auth-options.js';
 import type { TokenEvent } from '../../src/token-events.js';
 import { TokenManager } from '../../src/token-manager.js';
 import { CALLER_HEADER, FakeApi, type Expected, type RequestRecord } from './interleaving-api.js';
