@@ -1,4 +1,3 @@
-import pMemoize from 'p-memoize';
 import { abortable, abortReason } from './abortable.js';
 import { FailureCooldown } from './failure-cooldown.js';
 import { InvalidatedTokens } from './invalidated-tokens.js';
@@ -8,6 +7,7 @@ import { hasProviderKey, missingProviderKey } from './provider-key.js';
 import { boundedLifetime, checkProviderToken, providerFailure } from './provider-token.js';
 import { SafeStore } from './safe-store.js';
 import { TokenCache, type CacheEntry } from './token-cache.js';
+import { TokenFlights } from './token-flights.js';
 import { keepAliveUntilSettled, yieldToEventLoop } from './timers.js';
 import type { Token, TokenProvider } from './token.js';
 import { notifyListener, type TokenEvent, type TokenEventListener } from './token-events.js';
@@ -16,12 +16,6 @@ import {
   type GetTokenOptions,
   type TokenManagerOptions,
 } from './token-manager-options.js';
-
-type Flights = (
-  provider: TokenProvider,
-  replacing: string | undefined,
-  background: boolean,
-) => Promise<Token>;
 
 /** One flight's own state: `dispose()` aborts its lifetime; a failed store read skips its other store calls. */
 interface Flight {
@@ -51,11 +45,9 @@ export class TokenManager {
   readonly #onEvent: TokenEventListener | undefined;
   readonly #now: () => number;
   #lifetime = new AbortController();
-  /** Keys whose flight is in its synchronous start (see `#startFlight`). */
-  readonly #starting = new Set<string>();
   /** Running background refreshes: they keep no process alive in their back-off, unlike their callers. */
   readonly #background = new Map<string, Promise<Token>>();
-  #flight: Flights;
+  readonly #flights: TokenFlights;
 
   /** @throws {TokenAuthConfigError} on an invalid option. */
   constructor(options: TokenManagerOptions = {}) {
@@ -74,7 +66,9 @@ export class TokenManager {
     this.#store = new SafeStore(options.store ?? (this.#ownStore as MemoryTokenStore), (event) =>
       this.emit(event),
     );
-    this.#flight = this.#createFlight();
+    this.#flights = new TokenFlights((provider, replacing, background) =>
+      this.#obtain(provider, replacing, background),
+    );
   }
 
   /**
@@ -159,7 +153,7 @@ export class TokenManager {
     this.#lifetime.abort(new DOMException('The token manager was disposed', 'AbortError'));
     this.#lifetime = new AbortController();
     // Callers from now on start a flight of their own instead of joining one that was just aborted.
-    this.#flight = this.#createFlight();
+    this.#flights.reset();
     this.#entries.clear();
     this.#cooldown.clear();
     // A store passed in keeps what it failed to delete: the tokens invalidated stay refused.
@@ -176,44 +170,17 @@ export class TokenManager {
     if (this.#onEvent !== undefined) notifyListener(this.#onEvent, event);
   }
 
-  #createFlight(): Flights {
-    return pMemoize(
-      (provider: TokenProvider, replacing: string | undefined, background: boolean) =>
-        this.#obtain(provider, replacing, background),
-      { cache: false, cacheKey: ([provider]) => provider.key },
-    );
-  }
-
   #load(provider: TokenProvider): Promise<Token> {
     const cooldown = this.#cooldown.active(provider.key);
     if (cooldown !== undefined) return Promise.reject(cooldown.error);
     // Forced or too close to expiry: the store's copy of this same token is no better.
-    return this.#startFlight(provider, this.#entries.get(provider.key)?.token.accessToken, false);
-  }
-
-  /**
-   * The flight of `provider`'s key, started if none runs. A flight runs synchronously up to its first
-   * wait, and p-memoize lists it only then: a caller that reaches here from inside that part (an
-   * `onEvent` listener, a provider asking for its own key) joins it on the next microtask instead of
-   * starting a second one.
-   */
-  #startFlight(provider: TokenProvider, replacing: string | undefined, background: boolean): Promise<Token> {
-    const key = provider.key;
-    if (this.#starting.has(key)) {
-      return Promise.resolve().then(() => this.#flight(provider, replacing, background));
-    }
-    this.#starting.add(key);
-    try {
-      return this.#flight(provider, replacing, background);
-    } finally {
-      this.#starting.delete(key);
-    }
+    return this.#flights.start(provider, this.#entries.get(provider.key)?.token.accessToken, false);
   }
 
   #refreshInBackground(provider: TokenProvider, entry: CacheEntry): void {
     TokenCache.backgroundStarted(entry);
     const key = provider.key;
-    const flight = this.#startFlight(provider, entry.token.accessToken, true);
+    const flight = this.#flights.start(provider, entry.token.accessToken, true);
     this.#background.set(key, flight);
     const ended = (failed: boolean): void => {
       if (this.#background.get(key) === flight) this.#background.delete(key);
