@@ -10,9 +10,8 @@ import MockAdapter from 'axios-mock-adapter';
 import { attachTokenAuth } from '../src/attach-token-auth.js';
 import { TokenAuthConfigError, TokenRequestError } from '../src/errors.js';
 import type { TokenEvent } from '../src/token-events.js';
-import { MemoryTokenStore } from '../src/memory-token-store.js';
 import { TokenManager } from '../src/token-manager.js';
-import type { TokenStore } from '../src/token-store.js';
+import { heldStore } from './support/held-store.js';
 import { deferred, fakeProvider, token, type FakeProvider } from './support/fake-provider.js';
 
 interface Setup {
@@ -279,16 +278,8 @@ describe('attachTokenAuth: 401 handling', () => {
   });
 
   it('never replays with the token that got the 401 while the store is still writing that token', async () => {
-    const memory = new MemoryTokenStore();
     const written = deferred<void>();
-    const store: TokenStore = {
-      get: (key) => memory.get(key),
-      set: async (key, value, ttlMs) => {
-        await written.promise;
-        memory.set(key, value, ttlMs);
-      },
-      delete: (key, accessToken) => memory.delete(key, accessToken),
-    };
+    const store = heldStore({ set: written.promise });
     const api = axios.create({ baseURL: 'https://api.example.com/v1' });
     const mock = new MockAdapter(api);
     // The API refuses the first token at once (revoked, or not yet known to it).
@@ -482,17 +473,9 @@ describe('attachTokenAuth: abort', () => {
   });
 
   it('ends at once the replay wait of a request aborted while the store still deletes the refused token', async () => {
-    const memory = new MemoryTokenStore();
     const deleted = deferred<void>();
-    const store: TokenStore = {
-      get: (key) => memory.get(key),
-      set: (key, value, ttlMs) => memory.set(key, value, ttlMs),
-      // A slow shared store: the compare-and-delete takes until the test lets it end.
-      delete: async (key, accessToken) => {
-        await deleted.promise;
-        return memory.delete(key, accessToken);
-      },
-    };
+    // A slow shared store: the compare-and-delete takes until the test lets it end.
+    const store = heldStore({ delete: deleted.promise });
     const api = axios.create({ baseURL: 'https://api.example.com/v1' });
     const mock = new MockAdapter(api);
     guardedApi(mock, () => ['token-fake-2']);

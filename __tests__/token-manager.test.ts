@@ -6,6 +6,7 @@ import { TokenManager } from '../src/token-manager.js';
 import type { TokenStore } from '../src/token-store.js';
 import type { TokenProvider } from '../src/token.js';
 import { countRetained } from './support/collect-garbage.js';
+import { heldStore } from './support/held-store.js';
 import { deferred, fakeProvider, token, type Deferred } from './support/fake-provider.js';
 import { collectUnhandledRejections } from './support/unhandled-rejections.js';
 
@@ -632,16 +633,8 @@ describe('TokenManager events', () => {
 
 describe('TokenManager with a store', () => {
   it('caches a fetched token only once the store has it: callers meanwhile join the fetch', async () => {
-    const memory = new MemoryTokenStore();
     const written = deferred<void>();
-    const store: TokenStore = {
-      get: (key) => memory.get(key),
-      set: async (key, value, ttlMs) => {
-        await written.promise;
-        memory.set(key, value, ttlMs);
-      },
-      delete: (key, accessToken) => memory.delete(key, accessToken),
-    };
+    const store = heldStore({ set: written.promise });
     const provider = fakeProvider();
     const manager = new TokenManager({ store });
     const first = manager.getToken(provider);

@@ -20,9 +20,8 @@ export class RequestWait {
   readonly #onCancel: ((cancel: Cancel) => void) | undefined;
 
   constructor(config: InternalAxiosRequestConfig, waiter: WaitEnder) {
-    const timeout = config.timeout ?? 0;
-    if (Number.isFinite(timeout) && timeout > 0) {
-      this.#timer = setTimeout(timedOut, timerDelay(timeout), config, waiter);
+    if (hasTimeout(config)) {
+      this.#timer = setTimeout(timedOut, timerDelay(config.timeout), config, waiter);
       // The token request keeps the process alive while it runs; the timer need not.
       (this.#timer as { unref?: () => void }).unref?.();
     }
@@ -37,8 +36,7 @@ export class RequestWait {
 
   /** Whether anything but the request's signal can end its wait. */
   static needed(config: InternalAxiosRequestConfig): boolean {
-    const timeout = config.timeout ?? 0;
-    return (config.cancelToken ?? undefined) !== undefined || (Number.isFinite(timeout) && timeout > 0);
+    return (config.cancelToken ?? undefined) !== undefined || hasTimeout(config);
   }
 
   /** Stops following the request's cancel token and timeout; called once the wait is over. */
@@ -46,6 +44,14 @@ export class RequestWait {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#onCancel !== undefined) this.#cancelToken?.unsubscribe(this.#onCancel);
   }
+}
+
+/** axios applies a `timeout` that is a positive, finite number of ms; 0 (its default) is none. */
+function hasTimeout(
+  config: InternalAxiosRequestConfig,
+): config is InternalAxiosRequestConfig & { timeout: number } {
+  const timeout = config.timeout ?? 0;
+  return Number.isFinite(timeout) && timeout > 0;
 }
 
 function timedOut(config: InternalAxiosRequestConfig, waiter: WaitEnder): void {

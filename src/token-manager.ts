@@ -100,9 +100,12 @@ export class TokenManager {
    * @throws {TokenAuthConfigError} for a provider without a key.
    */
   peekToken(provider: TokenProvider): Token | undefined {
-    if (!hasProviderKey(provider)) throw missingProviderKey();
     const entry = this.#entries.get(provider.key);
-    if (entry === undefined) return undefined;
+    if (entry === undefined) {
+      // Checked on a miss only: nothing is ever cached for a provider without a key.
+      if (!hasProviderKey(provider)) throw missingProviderKey();
+      return undefined;
+    }
     const now = this.#now();
     if (now < entry.refreshAt) return entry.token;
     if (now >= entry.waitAt) return undefined;
