@@ -154,6 +154,19 @@ describe('key', () => {
     ).not.toBe(provider.key);
   });
 
+  it('tells apart providers that differ only in extraParams, without spelling them out', () => {
+    const base = { tokenUrl: TOKEN_URL, clientId: 'cid', clientSecret: SECRET };
+    const orders = clientCredentials({ ...base, extraParams: { resource: 'https://orders' } });
+    const billing = clientCredentials({ ...base, extraParams: { resource: 'https://billing' } });
+    expect(orders.key).not.toBe(billing.key);
+    expect(orders.key).not.toBe(clientCredentials(base).key);
+    expect(orders.key).not.toContain('orders');
+    expect(clientCredentials({ ...base, extraParams: { a: '1', b: '2' } }).key).toBe(
+      clientCredentials({ ...base, extraParams: { b: '2', a: '1' } }).key,
+    );
+    expect(clientCredentials({ ...base, extraParams: {} }).key).toBe(`client_credentials:${TOKEN_URL}#cid##`);
+  });
+
   it('redacts a secret that the URL itself carries', () => {
     const provider = clientCredentials({
       tokenUrl: `${TOKEN_URL}?k=supersecret`,

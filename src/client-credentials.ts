@@ -1,5 +1,6 @@
 import { encodeBase64 } from './base64.js';
 import { TokenAuthConfigError } from './errors.js';
+import { fingerprint } from './fingerprint.js';
 import {
   type BuiltTokenRequest,
   createHttpTokenProvider,
@@ -70,7 +71,13 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
   const key =
     options.key ??
     redactSecrets(
-      derivedProviderKey('client_credentials', [tokenUrl, clientId, scope ?? '', audience ?? '']),
+      derivedProviderKey('client_credentials', [
+        tokenUrl,
+        clientId,
+        scope ?? '',
+        audience ?? '',
+        ...extraParamsPart(extraParams),
+      ]),
       [clientSecret],
     );
   const basic =
@@ -97,6 +104,15 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
     secrets,
   });
   return createHttpTokenProvider(key, options, () => request);
+}
+
+/**
+ * Extra parameters (`resource`, `tenant`, ...) make tokens differ as much as scope does, so they are
+ * part of the key; as a fingerprint, since one may be a credential (`client_assertion`).
+ */
+function extraParamsPart(extraParams: Readonly<Record<string, string>>): string[] {
+  const entries = Object.entries(extraParams).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.length === 0 ? [] : [`fp-${fingerprint(JSON.stringify(entries))}`];
 }
 
 /** The base64 part of a Basic value: RFC 6749 §2.3.1 form-encodes id and secret first. */
