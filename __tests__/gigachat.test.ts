@@ -192,6 +192,8 @@ describe('validation', () => {
   it.each([
     [{}, /credentials/],
     [{ credentials: '' }, /credentials/],
+    [{ credentials: '  ' }, /credentials/],
+    [{ credentials: '\n' }, /credentials/],
     [{ credentials: 'abcd', tokenUrl: 'https://u:p4ss@giga.example.com/oauth' }, /user name or password/],
     [{ clientId: 'a' }, /clientSecret/],
     [{ clientSecret: 'a' }, /clientId/],

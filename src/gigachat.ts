@@ -57,7 +57,9 @@ export function gigachat(options: GigaChatOptions): TokenProvider {
   let clientId: string | undefined;
   const secrets: string[] = [];
   if (options.credentials !== undefined) {
-    credentials = requireString(options.credentials, 'credentials', name).trim();
+    // Trimmed first: a blank key (an env var holding a newline) is as missing as an empty one.
+    const given: unknown = options.credentials;
+    credentials = requireString(typeof given === 'string' ? given.trim() : given, 'credentials', name);
     const decoded = decodeCredentials(credentials);
     clientId = decoded?.clientId;
     // A server that echoes the decoded key must not reveal the secret inside it either.
