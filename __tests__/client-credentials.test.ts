@@ -3,6 +3,7 @@ import axios, { type AxiosInstance } from 'axios';
 import MockAdapter from 'axios-mock-adapter';
 import { basicCredentials, clientCredentials } from '../src/client-credentials.js';
 import { TokenAuthConfigError, TokenRequestError } from '../src/errors.js';
+import { TokenManager } from '../src/token-manager.js';
 
 const TOKEN_URL = 'https://auth.example.com/realms/x/token';
 const ID = 'my:client %+ id é';
@@ -132,6 +133,25 @@ describe('client_secret_query', () => {
     });
     expect(sent.data).toBe('');
     expect(sent.headers?.['Authorization']).toBeUndefined();
+  });
+});
+
+describe('lifetime cap', () => {
+  const DAY = 86_400_000;
+  const threeDays = JSON.stringify({ access_token: 'long', token_type: 'Bearer', expires_in: 3 * 86_400 });
+
+  it("believes lifetimes up to the manager's maxTtlMs, above the 24 h default", async () => {
+    mock.reset();
+    mock.onPost().reply(200, threeDays, { 'content-type': 'application/json' });
+    const provider = clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'cid', clientSecret: SECRET, http });
+    const manager = new TokenManager({ maxTtlMs: 7 * DAY });
+    const before = Date.now();
+    const token = await manager.getToken(provider);
+    manager.dispose();
+    expect(token.expiresAt! - before).toBeGreaterThan(2.9 * DAY);
+    // Asked directly, the provider keeps the 24 h default.
+    const direct = await provider.fetchToken({});
+    expect(direct.expiresAt! - Date.now()).toBeLessThanOrEqual(DAY);
   });
 });
 

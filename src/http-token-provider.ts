@@ -29,7 +29,7 @@ export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
 /** What a provider's `build` returns for each token request. */
 export type BuiltTokenRequest = Omit<
   TokenHttpRequest,
-  'providerKey' | 'http' | 'timeoutMs' | 'allowInsecureHttp' | 'retry'
+  'providerKey' | 'http' | 'timeoutMs' | 'allowInsecureHttp' | 'retry' | 'maxTtlMs'
 >;
 
 /**
@@ -52,7 +52,15 @@ export function createHttpTokenProvider(
     key,
     async fetchToken(context: FetchTokenContext = {}): Promise<Token> {
       return requestToken(
-        { ...build(), providerKey: key, http, timeoutMs, allowInsecureHttp, retry },
+        {
+          ...build(),
+          providerKey: key,
+          http,
+          timeoutMs,
+          allowInsecureHttp,
+          retry,
+          maxTtlMs: context.maxTtlMs,
+        },
         { signal: context.signal, background: context.background },
       );
     },

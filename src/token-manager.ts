@@ -257,7 +257,7 @@ export class TokenManager {
     const sentAt = this.#now();
     let fetched: Token;
     try {
-      const answer = provider.fetchToken({ signal: lifetime, background });
+      const answer = provider.fetchToken({ signal: lifetime, background, maxTtlMs: this.#maxTtlMs });
       // Ended by `dispose()` even when the provider does not watch its signal; a provider may also
       // answer with a plain value.
       fetched = checkProviderToken(await abortable(Promise.resolve(answer), lifetime), key);

@@ -36,6 +36,8 @@ export interface TokenHttpRequest {
   /** Everything that must never appear in an error: client secret, authorization key, Basic value. */
   secrets: readonly string[];
   retry?: RetryOptions | false | undefined;
+  /** Lifetime cap of the token read from the answer. Default 24 h. */
+  maxTtlMs?: number | undefined;
 }
 
 /** @internal Seams for tests: a fixed jitter, an instant sleep, a clock. */
@@ -170,6 +172,7 @@ function fromResponse(
         providerKey: request.providerKey,
         endpoint: request.tokenUrl,
         secrets: request.secrets,
+        maxTtlMs: request.maxTtlMs,
         ...(contentType === undefined ? {} : { contentType }),
       }),
     };

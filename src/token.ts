@@ -21,6 +21,8 @@ export interface FetchTokenContext {
    * keep a Node process alive, e.g. with a ref'd back-off timer.
    */
   readonly background?: boolean;
+  /** The manager's `maxTtlMs`: a provider that reads lifetimes from answers caps them at this. */
+  readonly maxTtlMs?: number;
 }
 
 /**
