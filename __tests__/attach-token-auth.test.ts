@@ -11,6 +11,7 @@ import { attachTokenAuth } from '../src/attach-token-auth.js';
 import { TokenAuthConfigError, TokenRequestError } from '../src/errors.js';
 import type { TokenEvent } from '../src/token-events.js';
 import { TokenManager } from '../src/token-manager.js';
+import type { TokenProvider } from '../src/token.js';
 import { heldStore } from './support/held-store.js';
 import { deferred, fakeProvider, token, type FakeProvider } from './support/fake-provider.js';
 
@@ -116,6 +117,32 @@ describe('attachTokenAuth: attaching', () => {
     });
     expect(seen).toEqual(['Basic abc']);
     expect(provider.calls).toBe(0);
+  });
+
+  it('sends a provider’s own token request through this instance as it is when it carries the signal it was given', async () => {
+    const api = axios.create({ baseURL: 'https://app.example.com' });
+    const mock = new MockAdapter(api);
+    const seen: unknown[] = [];
+    mock.onPost('/session/token').reply((config) => {
+      seen.push(config.headers?.Authorization);
+      return [200, { token: 'from-session' }];
+    });
+    mock.onGet('/data').reply((config) => {
+      seen.push(config.headers?.Authorization);
+      return [200, {}];
+    });
+    const manager = new TokenManager();
+    const provider: TokenProvider = {
+      key: 'session',
+      async fetchToken({ signal }) {
+        const { data } = await api.post<{ token: string }>('/session/token', null, signal ? { signal } : {});
+        return token(data.token, Date.now() + 60_000);
+      },
+    };
+    attachTokenAuth(api, { provider, manager });
+    await api.get('/data');
+    expect(seen).toEqual([undefined, 'Bearer from-session']);
+    manager.dispose();
   });
 
   it('rejects with the TokenRequestError when the token cannot be fetched, without calling the API', async () => {

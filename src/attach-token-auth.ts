@@ -101,6 +101,9 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   const providerFor = (config: InternalAxiosRequestConfig): TokenProvider | undefined => {
     const perRequest = config.tokenAuth;
     if (perRequest === false) return undefined;
+    // The signal the manager hands a provider marks its token request (a custom provider posting to
+    // its backend's `/session/token` through this instance): waiting for its own token would hang.
+    if (config.signal !== undefined && config.signal === manager.lifetime) return undefined;
     // axios turns `auth` into `Authorization: Basic ...`, which replaces any token set there.
     if (inAuthorization && config.auth) return undefined;
     const current = authHeader.read(config.headers);
