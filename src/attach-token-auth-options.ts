@@ -1,5 +1,5 @@
 import type { InternalAxiosRequestConfig } from 'axios';
-import { TokenAuthConfigError } from './errors.js';
+import { invalidOptions, type TokenAuthConfigError } from './errors.js';
 import { hasProviderKey, missingProviderKey } from './provider-key.js';
 import type { TokenProvider } from './token.js';
 import type { TokenManager } from './token-manager.js';
@@ -36,8 +36,7 @@ const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * @throws {TokenAuthConfigError}
  */
 export function checkAttachOptions(options: AttachTokenAuthOptions): void {
-  const invalid = (message: string): TokenAuthConfigError =>
-    new TokenAuthConfigError(`attachTokenAuth: ${message}`, 'invalid_options');
+  const invalid = (message: string): TokenAuthConfigError => invalidOptions(`attachTokenAuth: ${message}`);
   const { provider, manager, retryOnStatus, origins, header, scheme } = options ?? {};
   if (typeof provider !== 'function') {
     if (typeof (provider as Partial<TokenProvider> | undefined)?.fetchToken !== 'function') {

@@ -1,4 +1,4 @@
-import { TokenAuthConfigError } from './errors.js';
+import { invalidOptions } from './errors.js';
 import { clientCredentials, type ClientCredentialsOptions } from './client-credentials.js';
 import type { TokenProvider } from './token.js';
 
@@ -28,23 +28,19 @@ const CUSTOMER_KEY = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 export function brainysoft(options: BrainysoftOptions): TokenProvider {
   const { customerKey } = options;
   if (customerKey !== undefined && (typeof customerKey !== 'string' || !CUSTOMER_KEY.test(customerKey))) {
-    throw new TokenAuthConfigError(
+    throw invalidOptions(
       'brainysoft: `customerKey` may only hold lower-case letters, digits and inner hyphens',
-      'invalid_options',
     );
   }
   const tokenUrl =
     options.tokenUrl ??
     (customerKey === undefined ? undefined : `https://${customerKey}-auth.brainysoft.ru/oauth/token`);
   if (tokenUrl === undefined) {
-    throw new TokenAuthConfigError('brainysoft: `customerKey` or `tokenUrl` is required', 'invalid_options');
+    throw invalidOptions('brainysoft: `customerKey` or `tokenUrl` is required');
   }
   const authMethod = options.authMethod ?? 'client_secret_post';
   if (authMethod !== 'client_secret_post' && authMethod !== 'client_secret_query') {
-    throw new TokenAuthConfigError(
-      "brainysoft: authMethod must be 'client_secret_post' or 'client_secret_query'",
-      'invalid_options',
-    );
+    throw invalidOptions("brainysoft: authMethod must be 'client_secret_post' or 'client_secret_query'");
   }
   const { customerKey: _customerKey, ...rest } = options;
   return clientCredentials({ ...rest, tokenUrl, authMethod });

@@ -1,5 +1,5 @@
 import { encodeBase64 } from './base64.js';
-import { TokenAuthConfigError } from './errors.js';
+import { invalidOptions } from './errors.js';
 import { fingerprint } from './fingerprint.js';
 import {
   type BuiltTokenRequest,
@@ -56,14 +56,11 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
   const clientSecret = requireString(options.clientSecret, 'clientSecret', name);
   const authMethod = options.authMethod ?? 'client_secret_basic';
   if (!AUTH_METHODS.includes(authMethod)) {
-    throw new TokenAuthConfigError(
-      `${name}: authMethod must be one of ${AUTH_METHODS.join(', ')}`,
-      'invalid_options',
-    );
+    throw invalidOptions(`${name}: authMethod must be one of ${AUTH_METHODS.join(', ')}`);
   }
   const basicEncoding = options.basicEncoding ?? 'rfc6749';
   if (!BASIC_ENCODINGS.includes(basicEncoding)) {
-    throw new TokenAuthConfigError(`${name}: basicEncoding must be 'rfc6749' or 'raw'`, 'invalid_options');
+    throw invalidOptions(`${name}: basicEncoding must be 'rfc6749' or 'raw'`);
   }
   const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
   const { audience, extraParams = {}, headers = {} } = options;

@@ -53,6 +53,11 @@ export class TokenAuthConfigError extends TokenFlightError {
   override name = 'TokenAuthConfigError' as const;
 }
 
+/** The {@link TokenAuthConfigError} for an option that is missing or of the wrong kind. */
+export function invalidOptions(message: string): TokenAuthConfigError {
+  return new TokenAuthConfigError(message, 'invalid_options');
+}
+
 /** What a {@link TokenRequestError} is made from, e.g. by a custom provider; only `providerKey` is required. */
 export interface TokenRequestErrorOptions {
   providerKey: string;

@@ -1,5 +1,5 @@
 import { decodeBase64, encodeBase64 } from './base64.js';
-import { TokenAuthConfigError } from './errors.js';
+import { invalidOptions } from './errors.js';
 import { fingerprint } from './fingerprint.js';
 import {
   createHttpTokenProvider,
@@ -51,7 +51,7 @@ export function gigachat(options: GigaChatOptions): TokenProvider {
   const scope = requireString(options.scope ?? 'GIGACHAT_API_PERS', 'scope', name);
   const authScheme = options.authScheme ?? 'Basic';
   if (authScheme !== 'Basic' && authScheme !== 'Bearer') {
-    throw new TokenAuthConfigError(`${name}: authScheme must be 'Basic' or 'Bearer'`, 'invalid_options');
+    throw invalidOptions(`${name}: authScheme must be 'Basic' or 'Bearer'`);
   }
   let credentials: string;
   let clientId: string | undefined;
@@ -67,9 +67,8 @@ export function gigachat(options: GigaChatOptions): TokenProvider {
   } else {
     const given: { clientId?: unknown; clientSecret?: unknown } = options;
     if (given.clientId === undefined && given.clientSecret === undefined) {
-      throw new TokenAuthConfigError(
+      throw invalidOptions(
         `${name}: \`credentials\` (the authorization key) or \`clientId\` and \`clientSecret\` are required`,
-        'invalid_options',
       );
     }
     clientId = requireString(given.clientId, 'clientId', name);

@@ -1,5 +1,5 @@
 import type { AxiosInstance, AxiosRequestConfig } from 'axios';
-import { TokenAuthConfigError } from './errors.js';
+import { invalidOptions } from './errors.js';
 import { resolveRetryPolicy, type RetryOptions } from './retry-policy.js';
 import type { FetchTokenContext, Token, TokenProvider } from './token.js';
 import { createTokenHttp, requestToken, type TokenHttpRequest } from './token-request.js';
@@ -43,7 +43,7 @@ export function createHttpTokenProvider(
 ): TokenProvider {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new TokenAuthConfigError('timeoutMs must be a positive number of milliseconds', 'invalid_options');
+    throw invalidOptions('timeoutMs must be a positive number of milliseconds');
   }
   const retry = resolveRetryPolicy(options.retry);
   const allowInsecureHttp = options.allowInsecureHttp === true;
@@ -72,10 +72,7 @@ export function createHttpTokenProvider(
 /** @throws {TokenAuthConfigError} unless `value` is a non-empty string. */
 export function requireString(value: unknown, name: string, provider: string): string {
   if (typeof value !== 'string' || value === '') {
-    throw new TokenAuthConfigError(
-      `${provider}: \`${name}\` is required (a non-empty string)`,
-      'invalid_options',
-    );
+    throw invalidOptions(`${provider}: \`${name}\` is required (a non-empty string)`);
   }
   return value;
 }
@@ -87,14 +84,13 @@ export function requireUrl(value: unknown, name: string, provider: string): stri
   try {
     parsed = new URL(url);
   } catch {
-    throw new TokenAuthConfigError(`${provider}: \`${name}\` must be an absolute URL`, 'invalid_options');
+    throw invalidOptions(`${provider}: \`${name}\` must be an absolute URL`);
   }
   // Credentials in the URL would land in the provider key (logs, events) and make axios send them
   // as Basic in place of the client's own authentication.
   if (parsed.username !== '' || parsed.password !== '') {
-    throw new TokenAuthConfigError(
+    throw invalidOptions(
       `${provider}: \`${name}\` must not carry a user name or password; pass the client's credentials as options`,
-      'invalid_options',
     );
   }
   return url;

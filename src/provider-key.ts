@@ -1,4 +1,4 @@
-import { TokenAuthConfigError } from './errors.js';
+import { invalidOptions, type TokenAuthConfigError } from './errors.js';
 import type { TokenProvider } from './token.js';
 
 /**
@@ -20,8 +20,7 @@ export function hasProviderKey(provider: TokenProvider): boolean {
 }
 
 export function missingProviderKey(): TokenAuthConfigError {
-  return new TokenAuthConfigError(
+  return invalidOptions(
     'a token provider needs a key (a non-empty string): equal keys share one cached token',
-    'invalid_options',
   );
 }

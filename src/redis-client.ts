@@ -1,4 +1,4 @@
-import { TokenAuthConfigError, TokenFlightError } from './errors.js';
+import { invalidOptions, TokenFlightError } from './errors.js';
 import { timerDelay } from './timers.js';
 
 /**
@@ -112,10 +112,7 @@ function sender(client: RedisClient): Sender {
       },
     };
   }
-  throw new TokenAuthConfigError(
-    'RedisTokenStore needs an ioredis (v5+) or node-redis (v4+) client instance',
-    'invalid_options',
-  );
+  throw invalidOptions('RedisTokenStore needs an ioredis (v5+) or node-redis (v4+) client instance');
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number, command: string): Promise<T> {

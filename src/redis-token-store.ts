@@ -1,4 +1,4 @@
-import { TokenAuthConfigError, TokenFlightError } from './errors.js';
+import { invalidOptions, TokenFlightError } from './errors.js';
 import { randomUUID } from './random-uuid.js';
 import { redisCommands, type RedisClient, type RedisCommands } from './redis-client.js';
 import { MAX_TIMER_DELAY_MS, sleep, timerDelay } from './timers.js';
@@ -80,7 +80,7 @@ export class RedisTokenStore implements TokenStore {
   constructor(client: RedisClient, options: RedisTokenStoreOptions = {}) {
     this.#prefix = options.prefix ?? 'axios-token-flight:';
     if (typeof this.#prefix !== 'string') {
-      throw new TokenAuthConfigError('RedisTokenStore prefix must be a string', 'invalid_options');
+      throw invalidOptions('RedisTokenStore prefix must be a string');
     }
     this.#lockTtlMs = positive('lockTtlMs', options.lockTtlMs, 10_000);
     this.#waitTimeoutMs = positive('waitTimeoutMs', options.waitTimeoutMs, 15_000);
@@ -223,10 +223,7 @@ export class RedisTokenStore implements TokenStore {
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TokenAuthConfigError(
-      `RedisTokenStore ${name} must be a positive number of ms`,
-      'invalid_options',
-    );
+    throw invalidOptions(`RedisTokenStore ${name} must be a positive number of ms`);
   }
   return value;
 }

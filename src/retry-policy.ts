@@ -1,4 +1,4 @@
-import { TokenAuthConfigError } from './errors.js';
+import { invalidOptions } from './errors.js';
 import { MAX_TIMER_DELAY_MS, timerDelay } from './timers.js';
 
 /**
@@ -39,14 +39,11 @@ export function resolveRetryPolicy(retry: RetryOptions | false | undefined): Ret
   if (RESOLVED.has(retry)) return retry as RetryPolicy;
   const policy = { ...DEFAULT_RETRY, ...definedOnly(retry) };
   if (!Number.isInteger(policy.attempts) || policy.attempts < 1) {
-    throw new TokenAuthConfigError('retry.attempts must be an integer of at least 1', 'invalid_options');
+    throw invalidOptions('retry.attempts must be an integer of at least 1');
   }
   for (const name of ['deadlineMs', 'baseDelayMs', 'maxDelayMs'] as const) {
     if (!Number.isFinite(policy[name]) || policy[name] < 0) {
-      throw new TokenAuthConfigError(
-        `retry.${name} must be a finite number of at least 0`,
-        'invalid_options',
-      );
+      throw invalidOptions(`retry.${name} must be a finite number of at least 0`);
     }
   }
   const resolved = Object.freeze(policy);

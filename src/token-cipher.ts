@@ -1,5 +1,5 @@
 import { decodeBase64Bytes, encodeBase64Bytes } from './base64.js';
-import { TokenAuthConfigError, TokenFlightError } from './errors.js';
+import { invalidOptions, TokenFlightError } from './errors.js';
 
 /** A 256-bit key: 32 raw bytes, or their base64 (or base64url) encoding. */
 export type EncryptionKey = Uint8Array | string;
@@ -91,10 +91,7 @@ function keyBytes(key: EncryptionKey): Uint8Array<ArrayBuffer> {
     }
   }
   if (bytes?.length !== KEY_BYTES) {
-    throw new TokenAuthConfigError(
-      `encryptionKey must be ${KEY_BYTES} bytes (a Uint8Array, or their base64 encoding)`,
-      'invalid_options',
-    );
+    throw invalidOptions(`encryptionKey must be ${KEY_BYTES} bytes (a Uint8Array, or their base64 encoding)`);
   }
   // A private copy: later changes to the caller's array do not change the key.
   return copy(bytes);

@@ -1,4 +1,4 @@
-import { TokenAuthConfigError } from './errors.js';
+import { invalidOptions } from './errors.js';
 import type { TokenEventListener } from './token-events.js';
 import type { TokenStore } from './token-store.js';
 
@@ -54,15 +54,12 @@ export function checkManagerOptions(options: TokenManagerOptions): void {
   for (const name of DURATIONS) {
     const value: unknown = options[name];
     if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
-      throw new TokenAuthConfigError(
-        `TokenManager ${name} must be a number of milliseconds of at least 0`,
-        'invalid_options',
-      );
+      throw invalidOptions(`TokenManager ${name} must be a number of milliseconds of at least 0`);
     }
   }
   for (const name of ['now', 'onEvent'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
-      throw new TokenAuthConfigError(`TokenManager ${name} must be a function`, 'invalid_options');
+      throw invalidOptions(`TokenManager ${name} must be a function`);
     }
   }
   const store: Partial<Record<keyof TokenStore, unknown>> | undefined = options.store;
@@ -70,9 +67,6 @@ export function checkManagerOptions(options: TokenManagerOptions): void {
     store !== undefined &&
     !['get', 'set', 'delete'].every((name) => typeof store?.[name as keyof TokenStore] === 'function')
   ) {
-    throw new TokenAuthConfigError(
-      'TokenManager store must have get, set and delete methods',
-      'invalid_options',
-    );
+    throw invalidOptions('TokenManager store must have get, set and delete methods');
   }
 }
