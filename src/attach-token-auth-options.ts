@@ -1,5 +1,7 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 import { invalidOptions, type TokenAuthConfigError } from './errors.js';
+import { HTTP_TOKEN } from './http-syntax.js';
+import { originOf } from './origin-policy.js';
 import { hasProviderKey, missingProviderKey } from './provider-key.js';
 import type { TokenProvider } from './token.js';
 import type { TokenManager } from './token-manager.js';
@@ -25,9 +27,6 @@ export interface AttachTokenAuthOptions {
   /** The scheme before the token. Default: the token's `tokenType` (`'Bearer'`). */
   scheme?: string | undefined;
 }
-
-/** RFC 9110 `token`: the syntax of a header name and of an auth scheme. */
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Refuses what would otherwise fail later and unclearly, or silently send no token: a header name
@@ -65,11 +64,7 @@ export function checkAttachOptions(options: AttachTokenAuthOptions): void {
 }
 
 function isOrigin(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    // Protocol-relative origins are read like the origin policy reads them.
-    return new URL(value.startsWith('//') ? `https:${value}` : value).origin !== 'null';
-  } catch {
-    return false;
-  }
+  // Read as the origin policy reads it; an opaque origin (`data:...`) is the string 'null'.
+  const origin = typeof value === 'string' ? originOf(value) : undefined;
+  return origin !== undefined && origin !== 'null';
 }

@@ -8,6 +8,7 @@ import {
   requireUrl,
   type HttpProviderOptions,
 } from './http-token-provider.js';
+import { formEncode } from './http-syntax.js';
 import { derivedProviderKey } from './provider-key.js';
 import { redactSecrets } from './redact-secrets.js';
 import type { TokenProvider } from './token.js';
@@ -117,8 +118,4 @@ export function basicCredentials(clientId: string, clientSecret: string, encodin
   return encoding === 'raw'
     ? encodeBase64(`${clientId}:${clientSecret}`)
     : encodeBase64(`${formEncode(clientId)}:${formEncode(clientSecret)}`);
-}
-
-function formEncode(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1);
 }

@@ -63,7 +63,8 @@ function staysOnPageOrigin(path: string): boolean {
   });
 }
 
-function originOf(url: string): string | undefined {
+/** The origin of an absolute or protocol-relative URL; `undefined` when it cannot be parsed. */
+export function originOf(url: string): string | undefined {
   try {
     // Protocol-relative URLs resolve against an https placeholder only to read their host.
     return new URL(url.startsWith('//') ? `https:${url}` : url).origin;

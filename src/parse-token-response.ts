@@ -1,4 +1,5 @@
 import { TokenRequestError } from './errors.js';
+import { HTTP_TOKEN } from './http-syntax.js';
 import { readJwtExpiry } from './jwt.js';
 import type { Token } from './token.js';
 import { MAX_TOKEN_BODY_BYTES, readTokenBody } from './token-body.js';
@@ -48,8 +49,6 @@ const EPOCH_S_ABOVE = 1e9;
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** RFC 6750 `b64token` and friends: printable ASCII without spaces, so it fits an HTTP header. */
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
-/** RFC 9110 `token`, the syntax of an auth scheme. */
-const AUTH_SCHEME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Turns a token endpoint's answer into a {@link Token}: RFC 6749 `expires_in` (seconds, or an epoch
@@ -135,7 +134,7 @@ function readTokenType(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const type = value.trim();
   if (type === '' || type.toLowerCase() === 'bearer') return 'Bearer';
-  return AUTH_SCHEME.test(type) ? type : undefined;
+  return HTTP_TOKEN.test(type) ? type : undefined;
 }
 
 function readExpiry(

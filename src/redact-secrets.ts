@@ -1,3 +1,5 @@
+import { formEncode } from './http-syntax.js';
+
 const REDACTED = '[REDACTED]';
 
 /** Shorter secrets would shred ordinary text; they are left alone. */
@@ -30,10 +32,6 @@ function encodedForms(secret: string): Set<string> {
     ...jsonForms,
     ...jsonForms.map((form) => form.replaceAll('/', '\\/')),
   ]);
-}
-
-function formEncode(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1);
 }
 
 /** `json` with every character outside ASCII written as `\uXXXX` (surrogate pairs as two). */
