@@ -1,4 +1,4 @@
-import { randomUUID } from '../src/random-uuid.js';
+import { randomHex, randomUUID } from '../src/random-uuid.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -23,4 +23,10 @@ it('falls back to getRandomValues without randomUUID', () => {
     else Object.defineProperty(globalThis.crypto, 'randomUUID', own);
     expect(typeof globalThis.crypto.randomUUID).toBe('function');
   }
+});
+
+it('returns distinct random hex strings of the asked length', () => {
+  const values = new Set(Array.from({ length: 50 }, () => randomHex(16)));
+  expect(values.size).toBe(50);
+  for (const value of values) expect(value).toMatch(/^[0-9a-f]{32}$/);
 });

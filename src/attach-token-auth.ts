@@ -9,7 +9,7 @@ import type { TokenAuthRequestOptions } from './axios-config.js';
 import { defaultTokenManager } from './default-token-manager.js';
 import { TokenAuthConfigError } from './errors.js';
 import { createOriginPolicy } from './origin-policy.js';
-import { randomUUID } from './random-uuid.js';
+import { randomHex } from './random-uuid.js';
 import { realmShared } from './realm-shared.js';
 import { createRedirectGuard } from './redirect-guard.js';
 import { RequestTokenState } from './request-token-state.js';
@@ -185,6 +185,6 @@ function pinMultipartBoundary(config: InternalAxiosRequestConfig): void {
   if (typeof FormData === 'undefined' || !(data instanceof FormData)) return;
   const contentType = config.headers.getContentType();
   if (typeof contentType === 'string' && /boundary=/i.test(contentType)) return;
-  const boundary = `axios-token-flight-${randomUUID().replaceAll('-', '')}`;
+  const boundary = `axios-token-flight-${randomHex(16)}`;
   config.headers.setContentType(`multipart/form-data; boundary=${boundary}`);
 }

@@ -1,13 +1,19 @@
+/** `count` random bytes from the platform's cryptographic generator, in hex. */
+export function randomHex(count: number): string {
+  const crypto = globalThis.crypto;
+  if (typeof crypto?.getRandomValues !== 'function') {
+    throw new Error('No cryptographic random generator (globalThis.crypto) is available');
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(count));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 /** A random (version 4) UUID from the platform's cryptographic generator. */
 export function randomUUID(): string {
   const crypto = globalThis.crypto;
   if (typeof crypto?.randomUUID === 'function') return crypto.randomUUID();
-  if (typeof crypto?.getRandomValues !== 'function') {
-    throw new Error('No cryptographic random generator (globalThis.crypto) is available');
-  }
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40; // version 4
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // RFC 4122 variant
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const hex = randomHex(16);
+  // The version (4) in the 13th digit, the RFC 4122 variant (8, 9, a or b) in the 17th.
+  const variant = ((Number.parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20)}`;
 }
