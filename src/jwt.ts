@@ -1,4 +1,5 @@
 import { decodeBase64 } from './base64.js';
+import { isPlainObject } from './token-body.js';
 
 /**
  * The `exp` claim of a JWT access token in epoch milliseconds, or `null` when the token is not a
@@ -13,10 +14,10 @@ export function readJwtExpiry(token: string): number | null {
     // Three parts: JWS compact serialization. A JWE (five parts) hides its claims.
     if (parts.length !== 3) return null;
     const [header, payload] = parts;
-    if (header === undefined || payload === undefined || header === '' || payload === '') return null;
-    if (!isObject(JSON.parse(decodeBase64(header)))) return null;
+    if (!header || !payload) return null;
+    if (!isPlainObject(JSON.parse(decodeBase64(header)))) return null;
     const claims: unknown = JSON.parse(decodeBase64(payload));
-    if (!isObject(claims)) return null;
+    if (!isPlainObject(claims)) return null;
     const exp = claims['exp'];
     if (typeof exp !== 'number' || !Number.isFinite(exp) || exp <= 0) return null;
     const ms = Math.floor(exp * 1000);
@@ -24,8 +25,4 @@ export function readJwtExpiry(token: string): number | null {
   } catch {
     return null;
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
