@@ -46,19 +46,16 @@ function build(code: string | undefined, description: string | undefined): Token
   return result;
 }
 
+/** A code: a finite number, or text like {@link textOf}'s, truncated to 100 characters. */
 function codeOf(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') return undefined;
-  const code = value.trim();
-  return code === '' ? undefined : truncate(code, MAX_CODE_LENGTH);
+  return textOf(value, MAX_CODE_LENGTH);
 }
 
-function textOf(value: unknown): string | undefined {
+/** A non-blank string, trimmed and truncated to `max` characters. */
+function textOf(value: unknown, max = MAX_DESCRIPTION_LENGTH): string | undefined {
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
-  return text === '' ? undefined : truncate(text, MAX_DESCRIPTION_LENGTH);
-}
-
-function truncate(text: string, max: number): string {
+  if (text === '') return undefined;
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
