@@ -101,7 +101,7 @@ export class RedisTokenStore implements TokenStore {
   async set(key: string, token: Token, ttlMs: number): Promise<void> {
     const redisKey = this.#tokenKey(key);
     // Never kept past the token's own expiry; no expiry and no finite ttl: the longest timer delay.
-    const untilExpiry = token.expiresAt === null ? Number.POSITIVE_INFINITY : token.expiresAt - Date.now();
+    const untilExpiry = token.expiresAt === null ? Infinity : token.expiresAt - Date.now();
     const keepMs = Math.min(ttlMs, untilExpiry, MAX_TIMER_DELAY_MS);
     if (!(keepMs > 0)) {
       await this.#redis.del(redisKey);

@@ -18,7 +18,7 @@ export class RequestTokenState {
     replayed: boolean,
     headerValue?: string,
     accessToken?: string,
-    sendableUntil = Number.POSITIVE_INFINITY,
+    sendableUntil = Infinity,
   ) {
     this.#provider = provider;
     this.#replayed = replayed;

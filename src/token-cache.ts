@@ -51,7 +51,7 @@ export class TokenCache {
 
   /** A background refresh of `entry` starts: no other until it ends. */
   static backgroundStarted(entry: CacheEntry): void {
-    entry.backgroundAfter = Number.POSITIVE_INFINITY;
+    entry.backgroundAfter = Infinity;
   }
 
   /** A background refresh of `entry` brought nothing: the next one waits a growing, jittered delay. */

@@ -120,12 +120,12 @@ export class TokenManager {
   sendableUntil(key: string, token: Token): number {
     const entry = this.#entries.get(key);
     if (entry?.token === token) return entry.waitAt;
-    return token.expiresAt ?? Number.POSITIVE_INFINITY;
+    return token.expiresAt ?? Infinity;
   }
 
   /** @internal Whether `until` (a {@link sendableUntil} answer) still lies ahead, on this manager's clock. */
   isBefore(until: number): boolean {
-    return until === Number.POSITIVE_INFINITY || this.#now() < until;
+    return until === Infinity || this.#now() < until;
   }
 
   /**
