@@ -25,7 +25,7 @@ export class TokenFlightError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     // Only the package's own classes know the brand; a subclass of yours checks its prototype only.
-    if (!Object.prototype.hasOwnProperty.call(this, 'brandedNames')) return false;
+    if (!Object.hasOwn(this, 'brandedNames')) return false;
     const candidate = value as { [BRAND]?: unknown; name?: unknown } | null;
     return (
       typeof candidate === 'object' &&

@@ -29,7 +29,7 @@ export function readTokenBody(body: unknown, contentType?: string): TokenBody {
   }
   if (isPlainObject(body)) return { ok: true, value: body };
   if (Array.isArray(body)) return { ok: false, reason: 'the body is a JSON array, not an object' };
-  if (body === null || body === undefined || body === '') return { ok: false, reason: 'the body is empty' };
+  if (body === null || body === undefined) return { ok: false, reason: 'the body is empty' };
   return { ok: false, reason: `the body is a ${typeof body}, not an object` };
 }
 
@@ -71,7 +71,7 @@ function readForm(text: string): Record<string, unknown> {
   const value: Record<string, unknown> = {};
   for (const [key, entry] of new URLSearchParams(text)) {
     // First occurrence wins; defineProperty keeps `__proto__` an ordinary key.
-    if (!Object.prototype.hasOwnProperty.call(value, key)) {
+    if (!Object.hasOwn(value, key)) {
       Object.defineProperty(value, key, {
         value: entry,
         enumerable: true,
