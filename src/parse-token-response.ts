@@ -191,12 +191,14 @@ function readExpiry(
 
 /** `receivedAt − server time` when the clocks differ by more than the `Date` header's resolution, else 0. */
 function clockShift(receivedAt: number, serverDate: ParseTokenResponseOptions['serverDate']): number {
-  if (serverDate === undefined || serverDate === null) return 0;
-  let serverMs: number;
-  if (serverDate instanceof Date) serverMs = serverDate.getTime();
-  else if (typeof serverDate === 'number') serverMs = serverDate;
-  else if (typeof serverDate === 'string') serverMs = Date.parse(serverDate);
-  else return 0;
+  const serverMs =
+    serverDate instanceof Date
+      ? serverDate.getTime()
+      : typeof serverDate === 'number'
+        ? serverDate
+        : typeof serverDate === 'string'
+          ? Date.parse(serverDate)
+          : Number.NaN;
   if (!Number.isFinite(serverMs)) return 0;
   const shift = receivedAt - serverMs;
   return Math.abs(shift) > SKEW_THRESHOLD_MS ? shift : 0;
@@ -204,10 +206,13 @@ function clockShift(receivedAt: number, serverDate: ParseTokenResponseOptions['s
 
 /** A finite number, from a number or a numeric string; `undefined` for anything else. */
 function readNumber(value: unknown): number | undefined {
-  let number: number;
-  if (typeof value === 'number') number = value;
-  else if (typeof value === 'string' && NUMERIC.test(value.trim())) number = Number(value.trim());
-  else return undefined;
+  // `Number` ignores the surrounding whitespace `trim` removes.
+  const number =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && NUMERIC.test(value.trim())
+        ? Number(value)
+        : Number.NaN;
   return Number.isFinite(number) ? number : undefined;
 }
 
