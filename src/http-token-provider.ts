@@ -61,7 +61,7 @@ export function createHttpTokenProvider(
           retry,
           maxTtlMs: context.maxTtlMs,
         },
-        { signal: context.signal, background: context.background },
+        context,
       );
     },
   };
