@@ -119,7 +119,7 @@ async function attemptOnce(
       { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       typeof request.headers === 'function' ? request.headers() : (request.headers ?? {}),
     ),
-    data: request.body === undefined ? '' : request.body.toString(),
+    data: request.body?.toString() ?? '',
     responseType: 'text',
     transformResponse: [(data: unknown) => data],
     validateStatus: () => true,
@@ -173,7 +173,7 @@ function fromResponse(
         endpoint: request.tokenUrl,
         secrets: request.secrets,
         maxTtlMs: request.maxTtlMs,
-        ...(contentType === undefined ? {} : { contentType }),
+        contentType,
       }),
     };
   }
