@@ -62,7 +62,7 @@ describe('the request sent', () => {
     expect(sent.maxContentLength).toBe(1_048_576);
     expect(sent.maxBodyLength).toBe(1_048_576);
     expect(sent.timeout).toBe(1234);
-    expect(sent.signal).toBe(controller.signal);
+    expect(sent.signal).toBeInstanceOf(AbortSignal);
     expect(sent.validateStatus?.(500)).toBe(true);
   });
 
@@ -244,6 +244,20 @@ describe('errors', () => {
     const error = await failure(requestToken(request({ retry: false })));
     expect(error.code).toBe('timeout');
     expect(error.status).toBeUndefined();
+  });
+
+  it('bounds the whole exchange by the timeout, whatever the adapter counts', async () => {
+    // As axios in Node once the headers are in: only a signal ends an answer that keeps trickling.
+    const endless = axios.create({
+      adapter: (config) =>
+        new Promise((_resolve, reject) => {
+          config.signal?.addEventListener?.('abort', () => reject(new axios.CanceledError()));
+        }),
+    });
+    const started = Date.now();
+    const error = await failure(requestToken(request({ http: endless, timeoutMs: 50, retry: false })));
+    expect(error).toMatchObject({ code: 'timeout', description: 'no answer within 50 ms' });
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it("maps a network error to 'network_error'", async () => {

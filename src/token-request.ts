@@ -1,6 +1,7 @@
 import type {} from './axios-config.js';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { TokenRequestError, type TokenErrorResponse } from './errors.js';
+import { startExchangeDeadline } from './exchange-deadline.js';
 import { redactSecrets } from './redact-secrets.js';
 import { MAX_TOKEN_BODY_BYTES, parseTokenResponse } from './parse-token-response.js';
 import {
@@ -14,6 +15,7 @@ import { secureTokenHref } from './secure-url.js';
 import { sleep, timerDelay, yieldToEventLoop } from './timers.js';
 import type { Token } from './token.js';
 import { readTokenErrorBody } from './token-error-body.js';
+import { fromTransportError, timedOut, type AttemptFailure } from './transport-failure.js';
 
 /** One token request, fully built by a provider. */
 export interface TokenHttpRequest {
@@ -68,9 +70,7 @@ function isAxiosInstance(value: unknown): value is AxiosInstance {
   );
 }
 
-type Attempt =
-  | { readonly token: Token }
-  | { readonly error: unknown; readonly retryable: boolean; readonly retryAfterMs?: number | undefined };
+type Attempt = { readonly token: Token } | AttemptFailure;
 
 /**
  * Sends a token request (the only place one is sent) and parses the answer, retrying transient
@@ -129,7 +129,6 @@ async function attemptOnce(
     timeout: timeoutMs,
     // Should the given `http` instance have tokens attached, the token request must not wait for itself.
     tokenAuth: false,
-    ...(signal === undefined ? {} : { signal }),
   };
   // A background refresh is split over turns of the event loop (preparing, sending, reading the
   // answer), so that none of its steps holds up the app's own requests for long.
@@ -138,14 +137,18 @@ async function attemptOnce(
   // Lifetimes count from when the request left: an answer that waited in a busy event loop must not
   // make a token look longer-lived here than it is at the server.
   const sentAt = now();
+  const exchange = startExchangeDeadline(timeoutMs, signal);
   try {
-    response = await http.request<unknown>(config);
+    response = await http.request<unknown>({ ...config, signal: exchange.signal });
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
+    if (exchange.expired) return timedOut(error, request, timeoutMs);
     if (axios.isAxiosError(error) && error.response !== undefined) {
       return fromResponse(error.response, request, { sentAt, receivedAt: now() });
     }
     return fromTransportError(error, request, timeoutMs);
+  } finally {
+    exchange.clear();
   }
   // The server's `Date` is compared with this clock when the answer came, not after a yield.
   const times = { sentAt, receivedAt: now() };
@@ -195,46 +198,6 @@ function fromResponse(
       ? parseRetryAfter(headerOf(response.headers, 'retry-after'), receivedAt)
       : undefined,
   };
-}
-
-function fromTransportError(error: unknown, request: TokenHttpRequest, timeoutMs: number): Attempt {
-  const axiosCode = axios.isAxiosError(error) ? error.code : undefined;
-  const base = {
-    providerKey: request.providerKey,
-    endpoint: request.tokenUrl,
-    secrets: request.secrets,
-    cause: error,
-  };
-  if (axiosCode === 'ECONNABORTED' || axiosCode === 'ETIMEDOUT') {
-    const description = `no answer within ${timeoutMs} ms`;
-    return { error: new TokenRequestError({ ...base, code: 'timeout', description }), retryable: true };
-  }
-  if (axiosCode === 'ERR_BAD_RESPONSE') {
-    // The only answer axios refuses here is one over maxContentLength.
-    const description = `the token response is larger than ${MAX_TOKEN_BODY_BYTES} bytes`;
-    const status = refusedAnswerStatus(error);
-    return {
-      error: new TokenRequestError({ ...base, status, code: 'invalid_token_response', description }),
-      retryable: false,
-    };
-  }
-  const systemCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-  const description =
-    typeof systemCode === 'string'
-      ? systemCode
-      : axiosCode !== undefined && axiosCode !== 'ERR_NETWORK'
-        ? axiosCode
-        : undefined;
-  return {
-    error: new TokenRequestError({ ...base, code: 'network_error', description }),
-    retryable: axiosCode !== 'ERR_CANCELED',
-  };
-}
-
-/** The status of an answer axios refused while reading it (Node keeps the response on the request). */
-function refusedAnswerStatus(error: unknown): number | undefined {
-  const status = (error as { request?: { res?: { statusCode?: unknown } } } | null)?.request?.res?.statusCode;
-  return typeof status === 'number' ? status : undefined;
 }
 
 function withQuery(href: string, query: URLSearchParams): string {

@@ -1,0 +1,90 @@
+import type { ServerResponse } from 'node:http';
+import { clientCredentials } from '../../src/client-credentials.js';
+import type { RetryOptions } from '../../src/retry-policy.js';
+import type { TokenProvider } from '../../src/token.js';
+import { expectTokenRequestError } from '../support/expect-token-request-error.js';
+import { startLoopbackServer, type LoopbackServer } from '../support/loopback-server.js';
+
+/**
+ * The token request over a real socket, when the endpoint misbehaves below the level of HTTP
+ * statuses: answers that trickle, stop half-way or never end.
+ */
+
+type Answer = (res: ServerResponse, attempt: number) => void;
+
+let server: LoopbackServer;
+let answer: Answer;
+let attempts: number;
+/** Sockets of token requests the server saw closed, by attempt. */
+let closed: number[];
+
+const TOKEN = JSON.stringify({ access_token: 'transport-token', token_type: 'Bearer', expires_in: 60 });
+
+beforeAll(async () => {
+  server = await startLoopbackServer((req, res) => {
+    attempts += 1;
+    const attempt = attempts;
+    req.socket.once('close', () => closed.push(attempt));
+    answer(res, attempt);
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+beforeEach(() => {
+  attempts = 0;
+  closed = [];
+});
+
+function provider(options: { timeoutMs?: number; retry?: RetryOptions | false } = {}): TokenProvider {
+  return clientCredentials({
+    tokenUrl: `${server.url}/token`,
+    clientId: 'transport-client',
+    clientSecret: 'transport-secret',
+    retry: options.retry === false ? false : { baseDelayMs: 10, ...options.retry },
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+}
+
+/** Writes the headers of a 200, then `body` one byte every `everyMs`. */
+function trickle(res: ServerResponse, body: string, everyMs: number): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  let sent = 0;
+  const next = (): void => {
+    if (res.destroyed) return;
+    if (sent === body.length) return void res.end();
+    res.write(body[sent]);
+    sent += 1;
+    server.later(everyMs, next);
+  };
+  next();
+}
+
+const waitFor = async (condition: () => boolean): Promise<void> => {
+  for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+};
+
+describe('timeoutMs bounds the whole exchange', () => {
+  test('a body trickled byte by byte past the timeout fails as a timeout, and its socket is closed', async () => {
+    // Each byte comes well within the timeout, the whole body long after it.
+    answer = (res) => trickle(res, `${TOKEN}${' '.repeat(100)}`, 40);
+    const started = Date.now();
+    const error = await expectTokenRequestError(provider({ timeoutMs: 300, retry: false }).fetchToken({}));
+    expect(error).toMatchObject({ code: 'timeout', description: 'no answer within 300 ms' });
+    expect(Date.now() - started).toBeLessThan(1500);
+    await waitFor(() => closed.length === 1);
+    expect(closed).toEqual([1]);
+  });
+
+  test('a trickled body is retried like any timeout, and a prompt answer then succeeds', async () => {
+    answer = (res, attempt) => {
+      if (attempt === 1) trickle(res, `${TOKEN}${' '.repeat(100)}`, 40);
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(TOKEN);
+    };
+    const token = await provider({ timeoutMs: 300 }).fetchToken({});
+    expect(token.accessToken).toBe('transport-token');
+    expect(attempts).toBe(2);
+  });
+});

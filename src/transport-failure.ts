@@ -1,0 +1,77 @@
+import axios from 'axios';
+import { TokenRequestError } from './errors.js';
+import { MAX_TOKEN_BODY_BYTES } from './token-body.js';
+
+/** A failed attempt of a token request, and whether another one is worth it. */
+export interface AttemptFailure {
+  readonly error: unknown;
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number | undefined;
+}
+
+/** What the errors of a failed token request name. */
+export interface FailedRequest {
+  readonly providerKey: string;
+  readonly tokenUrl: string;
+  readonly secrets: readonly string[];
+}
+
+/**
+ * What a token request that got no usable answer from axios amounts to: a timeout, a network error,
+ * or an answer refused for its size.
+ */
+export function fromTransportError(
+  error: unknown,
+  request: FailedRequest,
+  timeoutMs: number,
+): AttemptFailure {
+  const axiosCode = axios.isAxiosError(error) ? error.code : undefined;
+  const base = {
+    providerKey: request.providerKey,
+    endpoint: request.tokenUrl,
+    secrets: request.secrets,
+    cause: error,
+  };
+  if (axiosCode === 'ECONNABORTED' || axiosCode === 'ETIMEDOUT') return timedOut(error, request, timeoutMs);
+  if (axiosCode === 'ERR_BAD_RESPONSE') {
+    // The only answer axios refuses here is one over maxContentLength.
+    const description = `the token response is larger than ${MAX_TOKEN_BODY_BYTES} bytes`;
+    const status = refusedAnswerStatus(error);
+    return {
+      error: new TokenRequestError({ ...base, status, code: 'invalid_token_response', description }),
+      retryable: false,
+    };
+  }
+  const systemCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  const description =
+    typeof systemCode === 'string'
+      ? systemCode
+      : axiosCode !== undefined && axiosCode !== 'ERR_NETWORK'
+        ? axiosCode
+        : undefined;
+  return {
+    error: new TokenRequestError({ ...base, code: 'network_error', description }),
+    retryable: axiosCode !== 'ERR_CANCELED',
+  };
+}
+
+/** An attempt that ran out of time, however axios or the exchange's deadline noticed it. */
+export function timedOut(error: unknown, request: FailedRequest, timeoutMs: number): AttemptFailure {
+  return {
+    error: new TokenRequestError({
+      providerKey: request.providerKey,
+      endpoint: request.tokenUrl,
+      secrets: request.secrets,
+      cause: error,
+      code: 'timeout',
+      description: `no answer within ${timeoutMs} ms`,
+    }),
+    retryable: true,
+  };
+}
+
+/** The status of an answer axios refused while reading it (Node keeps the response on the request). */
+function refusedAnswerStatus(error: unknown): number | undefined {
+  const status = (error as { request?: { res?: { statusCode?: unknown } } } | null)?.request?.res?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
