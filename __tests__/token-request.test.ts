@@ -260,6 +260,30 @@ describe('errors', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('retries a 200 whose body broke off, as a network error', async () => {
+    let calls = 0;
+    const brokenOnce = axios.create({
+      adapter: async (config) => {
+        calls += 1;
+        const response = {
+          data: calls === 1 ? undefined : okBody,
+          status: 200,
+          statusText: 'OK',
+          headers: {},
+          config,
+        };
+        if (calls === 1)
+          throw new axios.AxiosError('stream has been aborted', 'ERR_BAD_RESPONSE', config, {}, response);
+        return response;
+      },
+    });
+    const h = hooks();
+    await expect(requestToken(request({ http: brokenOnce }), {}, h)).resolves.toMatchObject({
+      accessToken: 'the-token',
+    });
+    expect(calls).toBe(2);
+  });
+
   it("maps a network error to 'network_error'", async () => {
     mock.onPost().networkError();
     const error = await failure(requestToken(request({ retry: false })));

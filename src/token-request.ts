@@ -15,7 +15,7 @@ import { secureTokenHref } from './secure-url.js';
 import { sleep, timerDelay, yieldToEventLoop } from './timers.js';
 import type { Token } from './token.js';
 import { readTokenErrorBody } from './token-error-body.js';
-import { fromTransportError, timedOut, type AttemptFailure } from './transport-failure.js';
+import { brokeOff, fromTransportError, timedOut, type AttemptFailure } from './transport-failure.js';
 
 /** One token request, fully built by a provider. */
 export interface TokenHttpRequest {
@@ -143,8 +143,9 @@ async function attemptOnce(
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     if (exchange.expired) return timedOut(error, request, timeoutMs);
-    if (axios.isAxiosError(error) && error.response !== undefined) {
-      return fromResponse(error.response, request, { sentAt, receivedAt: now() });
+    const answer = axios.isAxiosError(error) ? error.response : undefined;
+    if (answer !== undefined && !brokeOff(answer)) {
+      return fromResponse(answer, request, { sentAt, receivedAt: now() });
     }
     return fromTransportError(error, request, timeoutMs);
   } finally {

@@ -1,4 +1,4 @@
-import axios from 'axios';
+import axios, { type AxiosResponse } from 'axios';
 import { TokenRequestError } from './errors.js';
 import { MAX_TOKEN_BODY_BYTES } from './token-body.js';
 
@@ -17,8 +17,8 @@ export interface FailedRequest {
 }
 
 /**
- * What a token request that got no usable answer from axios amounts to: a timeout, a network error,
- * or an answer refused for its size.
+ * What a token request that got no usable answer from axios amounts to: a timeout, a network error
+ * (an answer that broke off included), or an answer refused for its size.
  */
 export function fromTransportError(
   error: unknown,
@@ -33,8 +33,9 @@ export function fromTransportError(
     cause: error,
   };
   if (axiosCode === 'ECONNABORTED' || axiosCode === 'ETIMEDOUT') return timedOut(error, request, timeoutMs);
-  if (axiosCode === 'ERR_BAD_RESPONSE') {
-    // The only answer axios refuses here is one over maxContentLength.
+  const answer = axios.isAxiosError(error) ? error.response : undefined;
+  if (axiosCode === 'ERR_BAD_RESPONSE' && answer === undefined) {
+    // The only answer axios refuses without a response is one over maxContentLength.
     const description = `the token response is larger than ${MAX_TOKEN_BODY_BYTES} bytes`;
     const status = refusedAnswerStatus(error);
     return {
@@ -46,13 +47,24 @@ export function fromTransportError(
   const description =
     typeof systemCode === 'string'
       ? systemCode
-      : axiosCode !== undefined && axiosCode !== 'ERR_NETWORK'
-        ? axiosCode
-        : undefined;
+      : answer !== undefined
+        ? 'the answer broke off before its body was complete'
+        : axiosCode !== undefined && axiosCode !== 'ERR_NETWORK'
+          ? axiosCode
+          : undefined;
   return {
-    error: new TokenRequestError({ ...base, code: 'network_error', description }),
+    error: new TokenRequestError({ ...base, status: answer?.status, code: 'network_error', description }),
     retryable: axiosCode !== 'ERR_CANCELED',
   };
+}
+
+/**
+ * Whether `response`, which axios rejected, is a success whose body never fully arrived (the
+ * connection closed half-way, its compression broke): a transient failure, not the server's answer.
+ * Any other status says what it says, whatever became of its body.
+ */
+export function brokeOff(response: AxiosResponse): boolean {
+  return response.status >= 200 && response.status < 300 && response.data === undefined;
 }
 
 /** An attempt that ran out of time, however axios or the exchange's deadline noticed it. */

@@ -88,3 +88,43 @@ describe('timeoutMs bounds the whole exchange', () => {
     expect(attempts).toBe(2);
   });
 });
+
+describe('an answer that breaks off', () => {
+  /** A 200 announcing more body than it sends, then the connection closes. */
+  const breakOff: Answer = (res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(TOKEN.length + 50) });
+    res.write(TOKEN.slice(0, 10));
+    server.later(10, () => res.socket?.destroy());
+  };
+
+  test('a 200 whose connection closes half-way through the body is retried, and the next answer serves', async () => {
+    answer = (res, attempt) => {
+      if (attempt === 1) breakOff(res, attempt);
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(TOKEN);
+    };
+    const token = await provider().fetchToken({});
+    expect(token.accessToken).toBe('transport-token');
+    expect(attempts).toBe(2);
+  });
+
+  test('when every attempt breaks off, the error is a network error, not an unusable answer', async () => {
+    answer = breakOff;
+    const error = await expectTokenRequestError(provider().fetchToken({}));
+    expect(error).toMatchObject({
+      code: 'network_error',
+      description: 'the answer broke off before its body was complete',
+    });
+    expect(attempts).toBe(3);
+  });
+
+  test('a 400 that breaks off is still the 400: not retried', async () => {
+    answer = (res) => {
+      res.writeHead(400, { 'content-type': 'application/json', 'content-length': '500' });
+      res.write('{"error":"invalid_');
+      server.later(10, () => res.socket?.destroy());
+    };
+    const error = await expectTokenRequestError(provider().fetchToken({}));
+    expect(error.status).toBe(400);
+    expect(attempts).toBe(1);
+  });
+});
