@@ -1,10 +1,11 @@
-import { TokenAuthConfigError } from '../src/errors.js';
+import { TokenAuthConfigError, TokenRequestError } from '../src/errors.js';
 import {
   backoffDelay,
   DEFAULT_RETRY,
   isRetryableStatus,
   parseRetryAfter,
   resolveRetryPolicy,
+  retryAfterOfFailure,
 } from '../src/retry-policy.js';
 
 it('has the documented defaults', () => {
@@ -53,4 +54,21 @@ it('reads Retry-After as seconds or an HTTP date', () => {
   expect(parseRetryAfter(undefined, now)).toBeUndefined();
   expect(parseRetryAfter('soon', now)).toBeUndefined();
   expect(parseRetryAfter('-5', now)).toBeUndefined();
+});
+
+it("reads the Retry-After of a failed token request's 408, 429 or 5xx only", () => {
+  const now = Date.parse('2025-03-01T12:00:00Z');
+  const failed = (status: number, retryAfter?: string): TokenRequestError =>
+    new TokenRequestError({
+      providerKey: 'k',
+      status,
+      response: { status, headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter }, body: '' },
+    });
+  expect(retryAfterOfFailure(failed(429, '30'), now)).toBe(30_000);
+  expect(retryAfterOfFailure(failed(503, 'Sat, 01 Mar 2025 12:01:00 GMT'), now)).toBe(60_000);
+  expect(retryAfterOfFailure(failed(408, '5'), now)).toBe(5000);
+  expect(retryAfterOfFailure(failed(503), now)).toBe(0);
+  expect(retryAfterOfFailure(failed(400, '30'), now)).toBe(0);
+  expect(retryAfterOfFailure(new TokenRequestError({ providerKey: 'k', code: 'timeout' }), now)).toBe(0);
+  expect(retryAfterOfFailure(Object.assign(new Error('x'), { status: 429 }), now)).toBe(0);
 });

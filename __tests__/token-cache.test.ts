@@ -59,4 +59,13 @@ describe('TokenCache', () => {
     expect(entry.backgroundAfter).toBeGreaterThanOrEqual(261_000);
     expect(entry.backgroundAfter).toBeLessThanOrEqual(262_000);
   });
+
+  it("backs off no less than the server's Retry-After asked", () => {
+    const cache = new TokenCache(policy);
+    const entry = cache.entryFor(token('a', 300_000), 0);
+    TokenCache.backgroundFailed(entry, 250_000, 20_000);
+    expect(entry.backgroundAfter).toBe(270_000);
+    TokenCache.backgroundFailed(entry, 270_000, 10);
+    expect(entry.backgroundAfter).toBeGreaterThanOrEqual(271_000);
+  });
 });

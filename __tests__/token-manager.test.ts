@@ -315,6 +315,40 @@ describe('TokenManager expiry', () => {
   });
 });
 
+describe('TokenManager background refresh answered with a Retry-After', () => {
+  it('tries again no sooner than the server asked, while the old token serves on', async () => {
+    const time = clock();
+    const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });
+    const manager = new TokenManager({ now: time.now });
+    await manager.getToken(provider);
+    const slowDown = new TokenRequestError({
+      providerKey: 'fake',
+      status: 429,
+      response: { status: 429, headers: { 'retry-after': '20' }, body: '' },
+    });
+    provider.next = async () => {
+      throw slowDown;
+    };
+    time.advance(241_000); // inside the refresh window: one background refresh, answered 429
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    await flush();
+    expect(provider.calls).toBe(2);
+    // Past the first back-off (at most 1 s), not past the 20 s the server asked for: no new attempt.
+    for (let i = 0; i < 19; i += 1) {
+      time.advance(1000);
+      expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+      await flush();
+    }
+    expect(provider.calls).toBe(2);
+    provider.next = undefined;
+    time.advance(1000);
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    await flush();
+    expect(provider.calls).toBe(3);
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-3');
+  });
+});
+
 describe('TokenManager background refresh answered with an expired token', () => {
   /** A 300 s token cached, then a background refresh at 240 s that gets a token expired on arrival. */
   async function expiredRefresh(store?: TokenStore) {

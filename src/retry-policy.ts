@@ -1,4 +1,4 @@
-import { invalidOptions } from './errors.js';
+import { invalidOptions, TokenRequestError } from './errors.js';
 import { MAX_TIMER_DELAY_MS, timerDelay } from './timers.js';
 
 /**
@@ -82,4 +82,14 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(date)) return undefined;
   return timerDelay(date - now);
+}
+
+/**
+ * Milliseconds the `Retry-After` of a token endpoint that answered a 408, 429 or 5xx asks to wait
+ * before the next token request; 0 for any other failure.
+ */
+export function retryAfterOfFailure(error: unknown, now: number): number {
+  if (!(error instanceof TokenRequestError) || error.status === undefined) return 0;
+  if (!isRetryableStatus(error.status)) return 0;
+  return parseRetryAfter(error.response?.headers['retry-after'], now) ?? 0;
 }

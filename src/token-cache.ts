@@ -54,9 +54,12 @@ export class TokenCache {
     entry.backgroundAfter = Infinity;
   }
 
-  /** A background refresh of `entry` brought nothing: the next one waits a growing, jittered delay. */
-  static backgroundFailed(entry: CacheEntry, now: number): void {
+  /**
+   * A background refresh of `entry` brought nothing: the next one waits a growing, jittered delay,
+   * and no less than `notBeforeMs` (what the server's `Retry-After` asked).
+   */
+  static backgroundFailed(entry: CacheEntry, now: number, notBeforeMs = 0): void {
     entry.backgroundFailures += 1;
-    entry.backgroundAfter = now + backgroundRetryDelay(entry.backgroundFailures);
+    entry.backgroundAfter = now + Math.max(backgroundRetryDelay(entry.backgroundFailures), notBeforeMs);
   }
 }

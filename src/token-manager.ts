@@ -3,6 +3,7 @@ import { FailureCooldown } from './failure-cooldown.js';
 import { InvalidatedTokens } from './invalidated-tokens.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { adoptedIssuedAt } from './refresh-schedule.js';
+import { retryAfterOfFailure } from './retry-policy.js';
 import { hasProviderKey, missingProviderKey } from './provider-key.js';
 import { boundedLifetime, checkProviderToken, providerFailure } from './provider-token.js';
 import { SafeStore } from './safe-store.js';
@@ -185,14 +186,16 @@ export class TokenManager {
     const key = provider.key;
     const flight = this.#flights.start(provider, entry.token.accessToken, true);
     this.#background.set(key, flight);
-    const ended = (failed: boolean): void => {
+    const ended = (failed: boolean, error?: unknown): void => {
       if (this.#background.get(key) === flight) this.#background.delete(key);
       // Still cached after a success: the refresh brought nothing to cache (a token expired on arrival).
-      if (failed || this.#entries.get(key) === entry) TokenCache.backgroundFailed(entry, this.#now());
+      if (!failed && this.#entries.get(key) !== entry) return;
+      const now = this.#now();
+      TokenCache.backgroundFailed(entry, now, retryAfterOfFailure(error, now));
     };
     flight.then(
       () => ended(false),
-      () => ended(true),
+      (error: unknown) => ended(true, error),
     );
   }
 

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { clientCredentials } from '../../src/client-credentials.js';
 import type { RetryOptions } from '../../src/retry-policy.js';
+import { TokenManager } from '../../src/token-manager.js';
 import type { TokenProvider } from '../../src/token.js';
 import { expectTokenRequestError } from '../support/expect-token-request-error.js';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopback-server.js';
@@ -126,5 +127,32 @@ describe('an answer that breaks off', () => {
     const error = await expectTokenRequestError(provider().fetchToken({}));
     expect(error.status).toBe(400);
     expect(attempts).toBe(1);
+  });
+});
+
+describe("the server's Retry-After", () => {
+  test('holds off the background refresh it answered, while the cached token serves on', async () => {
+    // A 6 s token: the background refresh starts at 3 s, requests wait for a new token from 5 s.
+    answer = (res, attempt) => {
+      if (attempt === 1) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ access_token: 'first', expires_in: 6 }));
+      } else {
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '60' });
+        res.end('{"error":"slow_down"}');
+      }
+    };
+    const manager = new TokenManager();
+    const tokens = provider();
+    await manager.getToken(tokens);
+    await new Promise((resolve) => setTimeout(resolve, 3050));
+    for (let i = 0; i < 30; i += 1) {
+      expect(manager.peekToken(tokens)?.accessToken).toBe('first');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // One background refresh, answered 429; none again before the token runs out (its own back-off
+    // alone would have tried again within a second).
+    expect(attempts).toBe(2);
+    manager.dispose();
   });
 });
