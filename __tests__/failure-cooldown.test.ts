@@ -57,6 +57,43 @@ describe('FailureCooldown', () => {
   });
 });
 
+describe('FailureCooldown and Retry-After', () => {
+  let now = 0;
+  const clock = (): number => now;
+  beforeEach(() => {
+    now = 1_000;
+  });
+  const limited = (status: number, retryAfter: string): TokenRequestError =>
+    new TokenRequestError({
+      providerKey: 'k',
+      status,
+      response: { status, headers: { 'retry-after': retryAfter }, body: '' },
+    });
+
+  it.each([429, 503, 408])('holds callers off until the Retry-After of a %i', (status) => {
+    const cooldown = new FailureCooldown(2000, clock);
+    const error = limited(status, '60');
+    cooldown.failed('k', error);
+    now += 59_999;
+    expect(cooldown.active('k')?.error).toBe(error);
+    now += 1;
+    expect(cooldown.active('k')).toBeUndefined();
+  });
+
+  it('stays opt-in: with no duration set, a Retry-After is not remembered', () => {
+    const cooldown = new FailureCooldown(0, clock);
+    cooldown.failed('k', limited(429, '60'));
+    expect(cooldown.active('k')).toBeUndefined();
+  });
+
+  it('ignores a Retry-After on a credentials failure, which cools down for the duration', () => {
+    const cooldown = new FailureCooldown(2000, clock);
+    cooldown.failed('k', limited(401, '60'));
+    now += 2000;
+    expect(cooldown.active('k')).toBeUndefined();
+  });
+});
+
 describe('FailureCooldown with keys used once', () => {
   /** Records a credentials failure for `key`, and returns a weak reference to its error. */
   const failOnce = (cooldown: FailureCooldown, key: string): WeakRef<object> => {

@@ -1,12 +1,14 @@
 import { TokenRequestError } from './errors.js';
 import { ExpirySweep } from './expiry-sweep.js';
+import { retryAfterOfFailure } from './retry-policy.js';
 
 const CREDENTIAL_FAILURE_STATUSES = new Set([400, 401, 403]);
 
 /**
  * The opt-in cool-down after a credentials failure: for `durationMs`, callers of that key get the
  * same error without a new token request, so a broken secret cannot hammer the token endpoint at
- * request rate. With a duration of 0 (the default) it remembers nothing.
+ * request rate. A 408, 429 or 5xx with `Retry-After` holds them off until then instead. With a
+ * duration of 0 (the default) it remembers nothing.
  */
 export class FailureCooldown {
   readonly #durationMs: number;
@@ -28,13 +30,14 @@ export class FailureCooldown {
     return undefined;
   }
 
-  /** Records a failed fetch of `key`; only a credentials failure starts a cool-down. */
+  /** Records a failed fetch of `key`: a credentials failure or a `Retry-After` starts a cool-down. */
   failed(key: string, error: unknown): void {
-    if (this.#durationMs > 0 && isCredentialsFailure(error)) {
-      const now = this.#now();
-      this.#failures.set(key, { error, until: now + this.#durationMs });
-      this.#sweep.written(this.#failures, now);
-    }
+    if (this.#durationMs === 0) return;
+    const now = this.#now();
+    const durationMs = isCredentialsFailure(error) ? this.#durationMs : retryAfterOfFailure(error, now);
+    if (durationMs === 0) return;
+    this.#failures.set(key, { error, until: now + durationMs });
+    this.#sweep.written(this.#failures, now);
   }
 
   succeeded(key: string): void {

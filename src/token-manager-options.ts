@@ -18,7 +18,8 @@ export interface TokenManagerOptions {
   maxTtlMs?: number | undefined;
   /**
    * After a credentials failure (status 400, 401 or 403 from the token endpoint), callers get the same
-   * error without a new token request for this long. Default 0: a failed fetch is never cached.
+   * error without a new token request for this long; after a 408, 429 or 5xx with `Retry-After`, until
+   * the time it names. Default 0: a failed fetch is never cached.
    */
   failureCooldownMs?: number | undefined;
   /** Where tokens are shared besides this manager's own memory. Default: a {@link MemoryTokenStore}. */

@@ -155,4 +155,31 @@ describe("the server's Retry-After", () => {
     expect(attempts).toBe(2);
     manager.dispose();
   });
+
+  const rateLimited: Answer = (res) => {
+    res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '60' });
+    res.end('{"error":"slow_down"}');
+  };
+
+  test('with failureCooldownMs set, holds every later caller off until then, with the same error', async () => {
+    answer = rateLimited;
+    const manager = new TokenManager({ failureCooldownMs: 2000 });
+    const tokens = provider();
+    const errors = [];
+    for (let i = 0; i < 20; i += 1) errors.push(await manager.getToken(tokens).catch((e: unknown) => e));
+    expect(attempts).toBe(1);
+    expect(new Set(errors).size).toBe(1);
+    const error = await expectTokenRequestError(Promise.reject(errors[0]));
+    expect([error.status, error.code]).toEqual([429, 'slow_down']);
+    manager.dispose();
+  });
+
+  test('without failureCooldownMs (the default), a failed fetch is not cached: each caller asks again', async () => {
+    answer = rateLimited;
+    const manager = new TokenManager();
+    const tokens = provider();
+    for (let i = 0; i < 3; i += 1) await manager.getToken(tokens).catch(() => undefined);
+    expect(attempts).toBe(3);
+    manager.dispose();
+  });
 });
