@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import { request as httpRequest, type ServerResponse } from 'node:http';
 import { clientCredentials } from '../../src/client-credentials.js';
 import type { RetryOptions } from '../../src/retry-policy.js';
 import { TokenManager } from '../../src/token-manager.js';
@@ -181,5 +181,56 @@ describe("the server's Retry-After", () => {
     for (let i = 0; i < 3; i += 1) await manager.getToken(tokens).catch(() => undefined);
     expect(attempts).toBe(3);
     manager.dispose();
+  });
+});
+
+describe('an HTTP proxy named in the environment', () => {
+  let proxy: LoopbackServer;
+  let proxied: string[];
+  const saved = process.env.HTTP_PROXY;
+
+  beforeAll(async () => {
+    // A forward proxy: the request line names the absolute URL, which it fetches and relays.
+    proxy = await startLoopbackServer((req, res, recorded) => {
+      proxied.push(req.url ?? '');
+      const onward = httpRequest(req.url ?? '', { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      onward.end(recorded.body);
+    });
+  });
+  afterAll(async () => {
+    await proxy.close();
+  });
+  beforeEach(() => {
+    proxied = [];
+    answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(TOKEN);
+    };
+    process.env.HTTP_PROXY = proxy.url;
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.HTTP_PROXY;
+    else process.env.HTTP_PROXY = saved;
+  });
+
+  test("carries the token request, as it carries the application's own requests", async () => {
+    const token = await provider().fetchToken({});
+    expect(token.accessToken).toBe('transport-token');
+    expect(proxied).toEqual([`${server.url}/token`]);
+  });
+
+  test('is bypassed with http: { proxy: false }', async () => {
+    const direct = clientCredentials({
+      tokenUrl: `${server.url}/token`,
+      clientId: 'transport-client',
+      clientSecret: 'transport-secret',
+      http: { proxy: false },
+    });
+    expect((await direct.fetchToken({})).accessToken).toBe('transport-token');
+    expect(proxied).toEqual([]);
+    expect(attempts).toBe(1);
   });
 });
