@@ -1,5 +1,6 @@
 import { parseCommand, UsageError, type TokenCommand } from '../src/cli-args.js';
-import { providerFor } from '../src/cli-token.js';
+import { providerFor, runTokenCommand } from '../src/cli-token.js';
+import { send, startLoopbackServer, type LoopbackServer } from './support/loopback-server.js';
 
 const KEY = Buffer.from('giga-client:giga-secret-value').toString('base64');
 
@@ -42,5 +43,41 @@ describe('providerFor', () => {
         },
       ),
     ).toThrow(UsageError);
+  });
+});
+
+describe('runTokenCommand', () => {
+  const ENV = { ATF_CLIENT_ID: 'cli-client', ATF_CLIENT_SECRET: 'cli-secret-value' };
+  let server: LoopbackServer;
+
+  beforeAll(async () => {
+    server = await startLoopbackServer((_req, res, recorded) => {
+      if (recorded.path === '/refuse') {
+        return send(res, 401, {
+          error: 'invalid_client',
+          error_description: 'bad\u001b]0;title\u0007\u001b[2J',
+        });
+      }
+      send(res, 200, { access_token: 'a'.repeat(32), expires_in: 60, scope: 'api\u001b[31m\r\nfake' });
+    });
+  });
+
+  afterAll(() => server.close());
+
+  it('prints what a token server says without its control characters', async () => {
+    const ok = await runTokenCommand(
+      command(['--preset', 'client-credentials', '--token-url', `${server.url}/token`]),
+      ENV,
+    );
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toContain('scope         api\\u001b[31m\\u000d\\u000afake\n');
+    const refused = await runTokenCommand(
+      command(['--preset', 'client-credentials', '--token-url', `${server.url}/refuse`]),
+      ENV,
+    );
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('bad\\u001b]0;title\\u0007\\u001b[2J');
+    // eslint-disable-next-line no-control-regex
+    expect(ok.stdout + refused.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 });

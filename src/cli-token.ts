@@ -134,7 +134,7 @@ export async function runTokenCommand(
   rows.push(['access token', shown]);
   return {
     exitCode: 0,
-    stdout: rows.map(([name, value]) => `${name.padEnd(13)} ${value}\n`).join(''),
+    stdout: rows.map(([name, value]) => `${name.padEnd(13)} ${printable(value)}\n`).join(''),
     stderr: '',
   };
 }
@@ -147,8 +147,20 @@ export function redact(token: string): string {
 
 function failure(command: TokenCommand, exitCode: number, error: Record<string, unknown>): CommandResult {
   if (command.json) return { exitCode, stdout: `${JSON.stringify({ error }, null, 2)}\n`, stderr: '' };
-  const description = typeof error['description'] === 'string' ? `\n${error['description']}` : '';
-  return { exitCode, stdout: '', stderr: `${String(error['message'])}${description}\n` };
+  const description = typeof error['description'] === 'string' ? `\n${printable(error['description'])}` : '';
+  return { exitCode, stdout: '', stderr: `${printable(String(error['message']))}${description}\n` };
+}
+
+// C0, DEL and C1: what a terminal would act on rather than print.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * `text` with control characters shown as `\u001b`-style escapes: a token server's words (an
+ * `error_description`, a scope) must not move the cursor, retitle the window or clear the terminal.
+ */
+function printable(text: string): string {
+  return text.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function clientSecretPair(
