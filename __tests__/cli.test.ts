@@ -140,6 +140,7 @@ describe('axios-token-flight token', () => {
     expect(run.stderr).toContain('failed with status 401');
     expect(run.stderr).toContain('invalid_client');
     expect(run.stderr).toContain('Invalid client credentials');
+    expect(run.stderr.split('Invalid client credentials')).toHaveLength(2);
     expect(run.stderr).not.toContain('wrong-secret-value');
 
     const json = await runCli(

@@ -147,8 +147,8 @@ export function redact(token: string): string {
 
 function failure(command: TokenCommand, exitCode: number, error: Record<string, unknown>): CommandResult {
   if (command.json) return { exitCode, stdout: `${JSON.stringify({ error }, null, 2)}\n`, stderr: '' };
-  const description = typeof error['description'] === 'string' ? `\n${printable(error['description'])}` : '';
-  return { exitCode, stdout: '', stderr: `${printable(String(error['message']))}${description}\n` };
+  // A TokenRequestError's message already ends with the server's description.
+  return { exitCode, stdout: '', stderr: `${printable(String(error['message']))}\n` };
 }
 
 // C0, DEL and C1: what a terminal would act on rather than print.
