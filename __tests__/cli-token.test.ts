@@ -58,6 +58,8 @@ describe('runTokenCommand', () => {
           error_description: 'bad\u001b]0;title\u0007\u001b[2J',
         });
       }
+      if (recorded.path === '/expired')
+        return send(res, 200, { access_token: 'a'.repeat(32), expires_in: 0 });
       send(res, 200, { access_token: 'a'.repeat(32), expires_in: 60, scope: 'api\u001b[31m\r\nfake' });
     });
   });
@@ -79,5 +81,13 @@ describe('runTokenCommand', () => {
     expect(refused.stderr).toContain('bad\\u001b]0;title\\u0007\\u001b[2J');
     // eslint-disable-next-line no-control-regex
     expect(ok.stdout + refused.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it('says when the token came already expired', async () => {
+    const run = await runTokenCommand(
+      command(['--preset', 'client-credentials', '--token-url', `${server.url}/expired`]),
+      ENV,
+    );
+    expect(run.stdout).toMatch(/^expires +\S+Z \(already expired\)$/m);
   });
 });

@@ -127,7 +127,7 @@ export async function runTokenCommand(
       'expires',
       token.expiresAt === null
         ? 'not stated by the server'
-        : `${new Date(token.expiresAt).toISOString()} (in ${formatSeconds(expiresInSeconds ?? 0)})`,
+        : `${new Date(token.expiresAt).toISOString()} (${formatSeconds(expiresInSeconds ?? 0)})`,
     ],
   ];
   if (token.scope !== undefined) rows.push(['scope', token.scope]);
@@ -196,7 +196,6 @@ function formatSeconds(total: number): string {
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
-  return [hours > 0 ? `${hours}h` : '', minutes > 0 ? `${minutes}m` : '', `${seconds}s`]
-    .filter(Boolean)
-    .join(' ');
+  const parts = [hours > 0 ? `${hours}h` : '', minutes > 0 ? `${minutes}m` : '', `${seconds}s`];
+  return `in ${parts.filter(Boolean).join(' ')}`;
 }
