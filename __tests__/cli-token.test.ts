@@ -26,6 +26,17 @@ describe('providerFor', () => {
     expect(build).toThrow(/--client-id is not used with GIGACHAT_CREDENTIALS/);
   });
 
+  it('drops surrounding whitespace from the environment, as a Windows line ending leaves it', () => {
+    const provider = providerFor(command(['--preset', 'gigachat']), {
+      ATF_CLIENT_ID: ' id-from-env\r',
+      ATF_CLIENT_SECRET: 'secret-from-env\r\n',
+    });
+    expect(provider.key).toContain('#id-from-env#');
+    const unset = (): unknown =>
+      providerFor(command(['--preset', 'bog']), { ATF_CLIENT_ID: 'id', ATF_CLIENT_SECRET: ' \r\n' });
+    expect(unset).toThrow(/ATF_CLIENT_SECRET/);
+  });
+
   it('builds gigachat from an id and secret when no key is set', () => {
     const provider = providerFor(command(['--preset', 'gigachat', '--client-id', 'id-from-flag']), {
       ATF_CLIENT_SECRET: 'secret-from-env',

@@ -175,6 +175,7 @@ Secrets are read from the environment only (command-line arguments are visible t
   ATF_CLIENT_ID            client id (every preset; gigachat when GIGACHAT_CREDENTIALS is not set)
   ATF_CLIENT_SECRET        client secret
   GIGACHAT_CREDENTIALS     GigaChat authorization key (base64 of client_id:client_secret)
+Surrounding whitespace (such as a Windows line ending) is dropped from their values.
 
 Exit codes: 0 token received, 1 token request failed, 2 usage or configuration error.
 `;

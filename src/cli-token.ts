@@ -187,8 +187,10 @@ function requireTokenUrl(command: TokenCommand): string {
   return command.tokenUrl;
 }
 
+/** `value` without surrounding whitespace, such as the `\r` a file with Windows line endings leaves. */
 function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
+  const text = value?.trim();
+  return text === undefined || text === '' ? undefined : text;
 }
 
 function formatSeconds(total: number): string {
