@@ -44,6 +44,32 @@ describe('providerFor', () => {
     expect(provider.key).toContain('id-from-flag');
   });
 
+  it.each([
+    ['http://idp.example.com/token', /--token-url refused: http: .*--allow-insecure-http/],
+    ['ftp://idp.example.com/token', /--token-url refused: ftp: URLs are not allowed/],
+  ])('refuses %s as a usage error, before any request', (url, message) => {
+    const build = (): unknown =>
+      providerFor(command(['--preset', 'client-credentials', '--token-url', url]), {
+        ATF_CLIENT_ID: 'id',
+        ATF_CLIENT_SECRET: 'secret',
+      });
+    expect(build).toThrow(UsageError);
+    expect(build).toThrow(message);
+  });
+
+  it('takes an http: token URL to any host with --allow-insecure-http', () => {
+    const allowed = command([
+      '--preset',
+      'bog',
+      '--token-url',
+      'http://idp.example.com/token',
+      '--allow-insecure-http',
+    ]);
+    expect(providerFor(allowed, { ATF_CLIENT_ID: 'id', ATF_CLIENT_SECRET: 'secret' }).key).toContain(
+      'http://idp.example.com/token',
+    );
+  });
+
   it('turns a configuration error into a usage error', () => {
     expect(() =>
       providerFor(

@@ -5,6 +5,7 @@ import { clientCredentials } from './client-credentials.js';
 import { UsageError, type TokenCommand } from './cli-args.js';
 import { TokenAuthConfigError, TokenRequestError } from './errors.js';
 import { gigachat, type GigaChatScope } from './gigachat.js';
+import { assertSecureTokenUrl } from './secure-url.js';
 import type { Token, TokenProvider } from './token.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -18,6 +19,7 @@ export interface CommandResult {
 
 /** Builds the provider the command line and the environment describe. @throws {UsageError} */
 export function providerFor(command: TokenCommand, env: Env): TokenProvider {
+  checkTokenUrl(command);
   const shared = {
     ...(command.timeoutMs === undefined ? {} : { timeoutMs: command.timeoutMs }),
     allowInsecureHttp: command.allowInsecureHttp,
@@ -176,6 +178,28 @@ function clientSecretPair(
     );
   }
   return { clientId, clientSecret };
+}
+
+/**
+ * Refuses a token URL the provider would refuse only once asked for a token: that is a mistake on
+ * the command line (exit code 2), not a failed token request.
+ * @throws {UsageError}
+ */
+function checkTokenUrl(command: TokenCommand): void {
+  if (command.tokenUrl === undefined) return;
+  try {
+    assertSecureTokenUrl(command.tokenUrl, {
+      providerKey: command.preset,
+      allowInsecureHttp: command.allowInsecureHttp,
+    });
+  } catch (error) {
+    if (!(error instanceof TokenRequestError)) throw error;
+    const http = error.description?.startsWith('http:') === true;
+    throw new UsageError(
+      `--token-url refused: ${error.description ?? error.message}` +
+        (http ? ' (--allow-insecure-http sets it)' : ''),
+    );
+  }
 }
 
 function requireTokenUrl(command: TokenCommand): string {
