@@ -24,6 +24,8 @@ describe('parseCommand', () => {
     });
     expect(parseCommand([])).toEqual({ command: 'help' });
     expect(parseCommand(['--help'])).toEqual({ command: 'help' });
+    expect(parseCommand(['--version'])).toEqual({ command: 'version' });
+    expect(parseCommand(['token', '-V'])).toEqual({ command: 'version' });
   });
 
   it.each([

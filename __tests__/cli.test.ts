@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import axios from 'axios';
 import { DEFAULT_CLIENT, startAuthLab, type AuthLab } from './support/auth-lab.js';
@@ -233,5 +234,14 @@ describe('axios-token-flight token', () => {
     for (const name of ['ATF_CLIENT_ID', 'ATF_CLIENT_SECRET', 'GIGACHAT_CREDENTIALS']) {
       expect(run.stdout).toContain(name);
     }
+  });
+
+  it('prints the version with --version', async () => {
+    const { version } = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const run = await runCli(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${version}\n`);
   });
 });

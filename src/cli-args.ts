@@ -23,7 +23,7 @@ export interface TokenCommand {
   readonly show: boolean;
 }
 
-export type ParsedCommand = TokenCommand | { readonly command: 'help' };
+export type ParsedCommand = TokenCommand | { readonly command: 'help' } | { readonly command: 'version' };
 
 /** A mistake on the command line: printed with the usage, exit code 2. */
 export class UsageError extends Error {
@@ -65,6 +65,7 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   show: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'V', default: false },
 } as const;
 
 /** Parses the command line (without `node` and the script). @throws {UsageError} */
@@ -90,7 +91,10 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     throw new UsageError(parseFailure(error));
   }
   const { values, positionals } = parsed;
-  if (values.help || positionals.length === 0 || positionals[0] === 'help') return { command: 'help' };
+  if (values.help || (positionals.length === 0 && !values.version) || positionals[0] === 'help') {
+    return { command: 'help' };
+  }
+  if (values.version) return { command: 'version' };
   // Arguments are never echoed: a stray one may be a secret pasted on the command line.
   if (positionals[0] !== 'token') throw new UsageError('Unknown command; the only command is `token`');
   if (positionals.length > 1) {
@@ -170,6 +174,7 @@ Options:
   --json                   print one JSON object (for scripts)
   --show                   print the whole access token
   -h, --help               show this help
+  -V, --version            show the version
 
 Secrets are read from the environment only (command-line arguments are visible to other users):
   ATF_CLIENT_ID            client id (every preset; gigachat when GIGACHAT_CREDENTIALS is not set)

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseCommand, USAGE, UsageError } from './cli-args.js';
 import { runTokenCommand } from './cli-token.js';
+import { version } from '../package.json';
 
 /** `axios-token-flight token --preset ...`: checks credentials by fetching one token. */
 async function main(argv: readonly string[]): Promise<number> {
@@ -14,6 +15,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command.command === 'help') {
     process.stdout.write(USAGE);
+    return 0;
+  }
+  if (command.command === 'version') {
+    process.stdout.write(`${version}\n`);
     return 0;
   }
   const result = await runTokenCommand(command, process.env);
