@@ -32,7 +32,9 @@ describe('npm run demo', () => {
       expect(stdout).toMatch(new RegExp(`^${phase}.* 0$`, 'm'));
     }
     expect(stdout).toMatch(/^cold burst +100 +100 +0 +2 +0 +0$/m);
+    expect(stdout).toMatch(/^fresh tokens for the storm +0 +0 +0 +2 +0 +0$/m);
     expect(stdout).toMatch(/^revoked-token 401 storm +100 +100 +0 +2 +100 +0$/m);
+    expect(stdout).toContain('✔ the table counts every token request the server saw');
     const total = /^total +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)$/m.exec(stdout);
     expect(total).not.toBeNull();
     expect(Number(total![6])).toBe(0);

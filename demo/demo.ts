@@ -156,7 +156,9 @@ async function main(): Promise<boolean> {
       trickle(send, EXPIRING_MS, 100, 'e'),
     );
     // Fresh tokens first, so that no background refresh overlaps the storm and the count is exact.
-    await Promise.all([rfc, giga].map((provider) => manager.getToken(provider, { forceRefresh: true })));
+    await phase(lab, 'fresh tokens for the storm', async () => {
+      await Promise.all([rfc, giga].map((provider) => manager.getToken(provider, { forceRefresh: true })));
+    });
     const storm = await phase(lab, 'revoked-token 401 storm', async (send) => {
       lab.revokeAll();
       await burst(send, BURST, 'storm');
@@ -188,6 +190,10 @@ async function main(): Promise<boolean> {
       ['outage: requests failed only with TokenRequestError', outage.unexpected === 0],
       ['endpoint back: every request succeeded', recovery.failed === 0],
       ['no expired token was ever sent', total.expiredSent === 0 && lab.stats.expiredTokenSeen === 0],
+      [
+        'the table counts every token request the server saw',
+        total.tokenRequests === lab.stats.tokenRequests,
+      ],
     ];
     line('');
     for (const [name, held] of checks) line(`${held ? '✔' : '✘'} ${name}`);
