@@ -95,6 +95,7 @@ describe('runTokenCommand', () => {
           error_description: 'bad\u001b]0;title\u0007\u001b[2J',
         });
       }
+      if (recorded.path === '/hang') return;
       if (recorded.path === '/expired')
         return send(res, 200, { access_token: 'a'.repeat(32), expires_in: 0 });
       send(res, 200, { access_token: 'a'.repeat(32), expires_in: 60, scope: 'api\u001b[31m\r\nfake' });
@@ -126,5 +127,24 @@ describe('runTokenCommand', () => {
       ENV,
     );
     expect(run.stdout).toMatch(/^expires +\S+Z \(already expired\)$/m);
+  });
+
+  it('gives up after --timeout-ms, retries included', async () => {
+    const started = Date.now();
+    const run = await runTokenCommand(
+      command([
+        '--preset',
+        'chatlayer',
+        '--token-url',
+        `${server.url}/hang`,
+        '--timeout-ms',
+        '300',
+        '--json',
+      ]),
+      ENV,
+    );
+    expect(run.exitCode).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'timeout' } });
+    expect(Date.now() - started).toBeLessThan(550);
   });
 });

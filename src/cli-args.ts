@@ -169,7 +169,7 @@ Options:
   --customer-key <key>     Brainysoft customer key ({key}-auth.brainysoft.ru)
   --auth-method <method>   client_secret_basic | client_secret_post | client_secret_query
   --client-id <id>         client id (not a secret; default: ATF_CLIENT_ID)
-  --timeout-ms <ms>        timeout of the token request (default 10000)
+  --timeout-ms <ms>        how long to wait for the token, retries included (default 10000)
   --allow-insecure-http    allow an http: token URL to a non-loopback host
   --json                   print one JSON object (for scripts)
   --show                   print the whole access token

@@ -20,8 +20,13 @@ export interface CommandResult {
 /** Builds the provider the command line and the environment describe. @throws {UsageError} */
 export function providerFor(command: TokenCommand, env: Env): TokenProvider {
   checkTokenUrl(command);
+  // The whole wait, retries included, as the default 10 s is: no retry starts past it.
+  const timeout =
+    command.timeoutMs === undefined
+      ? {}
+      : { timeoutMs: command.timeoutMs, retry: { deadlineMs: command.timeoutMs } };
   const shared = {
-    ...(command.timeoutMs === undefined ? {} : { timeoutMs: command.timeoutMs }),
+    ...timeout,
     allowInsecureHttp: command.allowInsecureHttp,
   };
   const tokenUrl = command.tokenUrl === undefined ? {} : { tokenUrl: command.tokenUrl };
