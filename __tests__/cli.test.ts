@@ -227,6 +227,19 @@ describe('axios-token-flight token', () => {
     expect(noUrl.stderr).toContain('--token-url');
   });
 
+  it('reports a usage error as JSON with --json, as a configuration error', async () => {
+    for (const args of [
+      ['token', '--preset', 'nope', '--json'],
+      ['token', '--preset', 'bog', '--colour', '--json'],
+      ['token', '--preset', 'chatlayer', '--json'],
+    ]) {
+      const run = await runCli(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toMatchObject({ error: { name: 'UsageError' } });
+    }
+  });
+
   it('prints the usage with --help', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);

@@ -10,7 +10,13 @@ async function main(argv: readonly string[]): Promise<number> {
     command = parseCommand(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n\n${USAGE}`);
+    // A script that asked for JSON reads every outcome the same way.
+    if (argv.includes('--json')) {
+      const output = { error: { name: error.name, message: error.message } };
+      process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    } else {
+      process.stderr.write(`${error.message}\n\n${USAGE}`);
+    }
     return 2;
   }
   if (command.command === 'help') {
