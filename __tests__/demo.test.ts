@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
+/** Nothing listens on port 9 of the loopback interface. */
+const DEAD_PROXY = 'http://127.0.0.1:9';
 
 describe('npm run demo', () => {
   it('plays the scenario, prints the table and exits 0', async () => {
@@ -10,7 +12,18 @@ describe('npm run demo', () => {
         execFile(
           process.execPath,
           ['--import', 'tsx', resolve(ROOT, 'demo/demo.ts')],
-          { cwd: ROOT, timeout: 60_000 },
+          {
+            cwd: ROOT,
+            timeout: 60_000,
+            // Nothing to configure, nor to unset: a proxy in the environment is not used for the lab.
+            env: {
+              ...process.env,
+              HTTP_PROXY: DEAD_PROXY,
+              http_proxy: DEAD_PROXY,
+              NO_PROXY: '',
+              no_proxy: '',
+            },
+          },
           (error, out, err) =>
             done({ code: error === null ? 0 : Number(error.code ?? -1), stdout: out, stderr: err }),
         );

@@ -129,12 +129,16 @@ let api: AxiosInstance;
 async function main(): Promise<boolean> {
   const lab = await startAuthLab({ tokenLifetimeMs: TOKEN_LIFETIME_MS });
   try {
+    // The lab is on this machine: an HTTP_PROXY in the environment must not get in the way.
+    const direct = { proxy: false } as const;
     const rfc = clientCredentials({
+      http: direct,
       tokenUrl: lab.tokenUrl('rfc6749'),
       clientId: DEFAULT_CLIENT.clientId,
       clientSecret: DEFAULT_CLIENT.clientSecret,
     });
     const giga = gigachat({
+      http: direct,
       tokenUrl: lab.tokenUrl('gigachat'),
       clientId: DEFAULT_CLIENT.clientId,
       clientSecret: DEFAULT_CLIENT.clientSecret,
@@ -144,7 +148,7 @@ async function main(): Promise<boolean> {
         if (event.type === 'retry') retries += 1;
       },
     });
-    api = axios.create({ baseURL: lab.url });
+    api = axios.create({ baseURL: lab.url, ...direct });
     attachTokenAuth(api, {
       manager,
       provider: (config) => (config.url?.startsWith('/api/giga/') ? giga : rfc),
