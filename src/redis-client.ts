@@ -22,7 +22,8 @@ export type RedisClient = IoRedisClient | NodeRedisClient;
 
 /** The few commands the Redis token store sends, each bounded by a timeout. */
 export interface RedisCommands {
-  get(key: string): Promise<string | null>;
+  /** `GET` and `PTTL` of `key` in one step: its value, and the ms it has left (negative: none set). */
+  getWithTtl(key: string): Promise<{ value: string | null; ttlMs: number }>;
   /** `SET key value PX ttlMs` (with `onlyIfAbsent`, also `NX`); resolves to whether it was written. */
   set(key: string, value: string, ttlMs: number, onlyIfAbsent?: boolean): Promise<boolean>;
   /** Resolves to whether the key existed. */
@@ -30,6 +31,8 @@ export interface RedisCommands {
   /** `EVAL script 1 key ...args`. */
   eval(script: string, key: string, args: readonly string[]): Promise<unknown>;
 }
+
+const GET_WITH_TTL = `return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}`;
 
 // ioredis queues commands while it reconnects; failing at once keeps requests fast during an outage.
 const IOREDIS_DOWN = new Set(['reconnecting', 'close', 'end']);
@@ -61,9 +64,13 @@ export function redisCommands(client: RedisClient, timeoutMs: number): RedisComm
   };
 
   return {
-    async get(key) {
-      const reply = await run(['GET', key]);
-      return reply === null || reply === undefined ? null : text(reply);
+    async getWithTtl(key) {
+      const reply = await run(['EVAL', GET_WITH_TTL, '1', key]);
+      const [value, ttlMs] = Array.isArray(reply) ? (reply as unknown[]) : [];
+      return {
+        value: value === null || value === undefined ? null : text(value),
+        ttlMs: Number(ttlMs ?? -2),
+      };
     },
     async set(key, value, ttlMs, onlyIfAbsent = false) {
       const args = ['SET', key, value, 'PX', String(Math.max(1, Math.ceil(ttlMs)))];

@@ -52,6 +52,9 @@ if ok and type(decoded) == 'table' and decoded[ARGV[1]] == ARGV[2] then
 end
 return 0`;
 
+/** How far a stored expiry may lie beyond its key's before it counts as written on another clock. */
+const CLOCK_TOLERANCE_MS = 1_000;
+
 const RELEASE_LOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -91,8 +94,10 @@ export class RedisTokenStore implements TokenStore {
 
   async get(key: string): Promise<Token | undefined> {
     const redisKey = this.#tokenKey(key);
-    const value = await this.#redis.get(redisKey);
-    const token = value === null ? undefined : await this.#decode(value, redisKey);
+    const askedAt = Date.now();
+    const { value, ttlMs } = await this.#redis.getWithTtl(redisKey);
+    const decoded = value === null ? undefined : await this.#decode(value, redisKey);
+    const token = decoded === undefined || ttlMs < 0 ? decoded : onThisClock(decoded, askedAt + ttlMs);
     return token === undefined || (token.expiresAt !== null && token.expiresAt <= Date.now())
       ? undefined
       : token;
@@ -218,6 +223,18 @@ export class RedisTokenStore implements TokenStore {
     const opened = parseJson(await this.#cipher.open({ v: 1, iv: sealed.iv, data: sealed.data }, redisKey));
     return isToken(opened) ? opened : undefined;
   }
+}
+
+/**
+ * `token` with an expiry on this machine's clock. Its `expiresAt` is on the clock of the process that
+ * wrote it, which may run ahead of this one; the key's TTL, counted by Redis, is the clock every
+ * process shares, and `set` never keeps a key past its token's expiry. Up to a second apart counts
+ * as the same moment, so a token read back on the clock it was written with is returned as it was.
+ */
+function onThisClock(token: Token, keyExpiresAt: number): Token {
+  return token.expiresAt !== null && token.expiresAt > keyExpiresAt + CLOCK_TOLERANCE_MS
+    ? { ...token, expiresAt: keyExpiresAt }
+    : token;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

@@ -45,7 +45,8 @@ export function describeTokenStoreConformance(
       const full: Token = {
         accessToken: 'eyJhbGciOi.payload-Ω.sig',
         tokenType: 'DPoP',
-        expiresAt: 1_900_000_000_123,
+        // Kept for as long as it is valid, as the manager stores tokens.
+        expiresAt: Date.now() + 60_000,
         scope: 'GIGACHAT_API_PERS read:all',
         raw: {
           access_token: 'eyJhbGciOi.payload-Ω.sig',
