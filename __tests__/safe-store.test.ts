@@ -96,6 +96,41 @@ describe('SafeStore: get, set and delete', () => {
     expect(types(events)).toEqual(['store_error:get', 'store_recovered', 'store_error:delete']);
   });
 
+  it('keeps one outage while the store answers reads but refuses writes (a read-only replica)', async () => {
+    const events: TokenEvent[] = [];
+    const writes = { refused: true };
+    const readOnly = new SafeStore(
+      {
+        get: () => TOKEN,
+        set: () => {
+          if (writes.refused) throw new Error('READONLY You cannot write against a read only replica.');
+        },
+        delete: () => false,
+      },
+      (e) => events.push(e),
+    );
+    // Each fetch reads, then writes.
+    for (let fetch = 0; fetch < 3; fetch++) {
+      readOnly.get('k');
+      await readOnly.set('k', TOKEN, 1_000);
+    }
+    expect(types(events)).toEqual(['store_error:set']);
+    writes.refused = false;
+    readOnly.get('k');
+    expect(types(events)).toEqual(['store_error:set']);
+    await readOnly.set('k', TOKEN, 1_000);
+    expect(types(events)).toEqual(['store_error:set', 'store_recovered']);
+  });
+
+  it('ends an outage of reads alone with the next read that works', async () => {
+    const { safe, state, events } = flakyStore();
+    state.down = true;
+    await safe.get('k');
+    state.down = false;
+    await safe.get('k');
+    expect(types(events)).toEqual(['store_error:get', 'store_recovered']);
+  });
+
   it('turns a null from the store into undefined', async () => {
     const safe = new SafeStore(
       { get: () => null as never, set: () => undefined, delete: () => true },

@@ -10,7 +10,11 @@ import type { TokenStore } from './token-store.js';
 export class SafeStore {
   readonly #store: TokenStore;
   readonly #emit: (event: TokenEvent) => void;
-  #failing = false;
+  /**
+   * The outage being reported, if any, and whether a write failed in it: then only a write ends it.
+   * A store that answers reads but refuses writes (a read-only replica, a full memory) shares nothing.
+   */
+  #outage: 'none' | 'reads' | 'writes' = 'none';
 
   constructor(store: TokenStore, emit: (event: TokenEvent) => void) {
     this.#store = store;
@@ -37,12 +41,12 @@ export class SafeStore {
       return undefined;
     }
     if (!isThenable(answer)) {
-      this.#succeeded(key);
+      this.#succeeded(key, 'get');
       return answer ?? undefined;
     }
     return Promise.resolve(answer).then(
       (token) => {
-        this.#succeeded(key);
+        this.#succeeded(key, 'get');
         return token ?? undefined;
       },
       (error: unknown) => {
@@ -56,7 +60,7 @@ export class SafeStore {
   async set(key: string, token: Token, ttlMs: number): Promise<void> {
     try {
       await this.#store.set(key, token, ttlMs);
-      this.#succeeded(key);
+      this.#succeeded(key, 'set');
     } catch (error) {
       this.#failed(key, 'set', error);
     }
@@ -65,7 +69,7 @@ export class SafeStore {
   async delete(key: string, accessToken: string | undefined): Promise<boolean> {
     try {
       const removed = await this.#store.delete(key, accessToken);
-      this.#succeeded(key);
+      this.#succeeded(key, 'delete');
       return removed === true;
     } catch (error) {
       this.#failed(key, 'delete', error);
@@ -98,7 +102,7 @@ export class SafeStore {
         key,
         once,
       );
-      this.#succeeded(key);
+      this.#succeeded(key, 'singleFlight');
       return result;
     } catch (error) {
       if (running === undefined) {
@@ -117,16 +121,17 @@ export class SafeStore {
     }
   }
 
-  #succeeded(key: string): void {
-    if (!this.#failing) return;
-    this.#failing = false;
+  #succeeded(key: string, operation: StoreOperation): void {
+    if (this.#outage === 'none' || (this.#outage === 'writes' && operation === 'get')) return;
+    this.#outage = 'none';
     this.#emit({ type: 'store_recovered', key });
   }
 
   #failed(key: string, operation: StoreOperation, error: unknown): void {
-    if (this.#failing) return;
-    this.#failing = true;
-    this.#emit({ type: 'store_error', key, operation, error });
+    const reported = this.#outage !== 'none';
+    if (operation !== 'get') this.#outage = 'writes';
+    else if (!reported) this.#outage = 'reads';
+    if (!reported) this.#emit({ type: 'store_error', key, operation, error });
   }
 }
 
