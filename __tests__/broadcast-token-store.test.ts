@@ -150,6 +150,34 @@ describe('BroadcastTokenStore', () => {
     expect(provider.fetches).toBe(1);
   });
 
+  it('tabs that waited for the lock take the token it brought without asking a tab that is gone', async () => {
+    const fifo = new FakeLocks();
+    // Granted as in a browser, where the last holder's broadcast has arrived by then.
+    const locks: LockManagerLike = {
+      request: (name, options, callback) =>
+        fifo.request(name, options, async () => {
+          await delivered();
+          return callback();
+        }),
+    };
+    const provider = countingProvider();
+    const managers = Array.from(
+      { length: 5 },
+      () => new TokenManager({ store: tab({ locks, askTimeoutMs: 200 }) }),
+    );
+    // A tab that said hello and then went away without a bye (closed, crashed): it answers nothing.
+    const gone = new BroadcastChannel(`test-${channel}`);
+    gone.postMessage({ type: 'hello', from: 'gone-tab' });
+    gone.close();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const startedAt = Date.now();
+    const tokens = await Promise.all(managers.map((manager) => manager.getToken(provider)));
+    expect(provider.fetches).toBe(1);
+    expect(new Set(tokens.map((t) => t.accessToken))).toEqual(new Set(['token-1']));
+    // The first holder waits once for the gone tab; the four behind it would wait in turn: 5 × 200 ms.
+    expect(Date.now() - startedAt).toBeLessThan(700);
+  });
+
   it('a 401 seen by every tab causes one refresh, shared by all', async () => {
     const locks = new FakeLocks();
     const provider = countingProvider();

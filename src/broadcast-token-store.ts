@@ -116,13 +116,17 @@ export class BroadcastTokenStore implements TokenStore {
   }
 
   /**
-   * Runs `fn` holding the lock every tab shares for `key`. When this tab has no usable copy, it first
-   * asks the other tabs, so `fn` (which re-reads the store) finds a token another tab already has.
+   * Runs `fn` holding the lock every tab shares for `key`. Unless a new copy arrived while it waited,
+   * it first asks the other tabs, so `fn` (which re-reads the store) finds a token another tab already has.
    */
   async singleFlight<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const locks = this.#locks;
+    const before = this.#fresh(key)?.token.accessToken;
     const run = async (): Promise<T> => {
-      await this.#askPeers(key);
+      // A token that arrived while this tab waited for the lock is the one the holder before it
+      // fetched: asking again would only wait for tabs that are gone or frozen.
+      const copy = this.#fresh(key)?.token.accessToken;
+      if (copy === undefined || copy === before) await this.#askPeers(key);
       return fn();
     };
     if (locks === undefined) return run();
