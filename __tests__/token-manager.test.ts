@@ -1023,6 +1023,32 @@ describe('TokenManager review cases', () => {
     await expect(before).rejects.toMatchObject({ name: 'AbortError' });
     expect(manager.peekToken(provider)).toBe(after);
   });
+
+  it("dispose ends a wait for the shared lock at once; the lock's fn then fetches nothing", async () => {
+    const granted = deferred<undefined>();
+    const store: TokenStore = {
+      get: () => undefined,
+      set: () => undefined,
+      delete: () => false,
+      // Held by another process until the test grants it.
+      singleFlight: async (_key, fn) => {
+        await granted.promise;
+        return fn();
+      },
+    };
+    const provider = fakeProvider();
+    const manager = new TokenManager({ store });
+    const unhandled = await collectUnhandledRejections(async () => {
+      const waiting = manager.getToken(provider);
+      await flush();
+      manager.dispose();
+      await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+      granted.resolve(undefined);
+      await flush();
+    });
+    expect(unhandled).toEqual([]);
+    expect(provider.calls).toBe(0);
+  });
 });
 
 describe('TokenManager with many keys used once', () => {

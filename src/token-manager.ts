@@ -211,19 +211,21 @@ export class TokenManager {
     // No `await` for a store that answers synchronously: a cold burst's token request then leaves
     // while the app is still issuing the burst, instead of after it.
     const found = this.#adoptStored(flight);
-    const adopted = found instanceof Promise ? await found : found;
+    const adopted = found instanceof Promise ? await abortable(found, lifetime) : found;
     lifetime.throwIfAborted();
     if (adopted !== undefined) return adopted;
     // A store whose read just failed is not asked again in this flight (lock, re-read, write): an
     // outage costs one store timeout per fetch, not one per command.
     if (!this.#store.shared || flight.storeFailed) return this.#fetch(provider, background, flight);
-    // Inside the shared lock another holder may just have written a token: read again first.
-    return this.#store.singleFlight(flight.key, async () => {
+    // Inside the shared lock another holder may just have written a token: read again first. The
+    // wait for the lock (another process's whole fetch) ends with `dispose()`; `fn` then runs nothing.
+    const locked = this.#store.singleFlight(flight.key, async () => {
       lifetime.throwIfAborted();
       const again = await this.#adoptStored(flight);
       lifetime.throwIfAborted();
       return again ?? this.#fetch(provider, background, flight);
     });
+    return abortable(locked, lifetime);
   }
 
   #adoptStored(flight: Flight): Token | undefined | Promise<Token | undefined> {
