@@ -122,6 +122,30 @@ describe('SafeStore: get, set and delete', () => {
     expect(types(events)).toEqual(['store_error:set', 'store_recovered']);
   });
 
+  it('keeps one outage while tokens cannot be stored, though deletes and the lock still work (Redis out of memory)', async () => {
+    const events: TokenEvent[] = [];
+    const outOfMemory = new SafeStore(
+      {
+        get: () => undefined,
+        set: () => {
+          throw new Error("OOM command not allowed when used memory > 'maxmemory'.");
+        },
+        delete: () => true,
+        singleFlight: (_key, fn) => fn(),
+      },
+      (e) => events.push(e),
+    );
+    // Each fetch reads, takes the lock, reads again and writes; each 401 deletes the token it carried.
+    for (let fetch = 0; fetch < 3; fetch++) {
+      await outOfMemory.singleFlight('k', async () => {
+        outOfMemory.get('k');
+        await outOfMemory.set('k', TOKEN, 1_000);
+      });
+      await outOfMemory.delete('k', TOKEN.accessToken);
+    }
+    expect(types(events)).toEqual(['store_error:set']);
+  });
+
   it('ends an outage of reads alone with the next read that works', async () => {
     const { safe, state, events } = flakyStore();
     state.down = true;

@@ -11,10 +11,11 @@ export class SafeStore {
   readonly #store: TokenStore;
   readonly #emit: (event: TokenEvent) => void;
   /**
-   * The outage being reported, if any, and whether a write failed in it: then only a write ends it.
-   * A store that answers reads but refuses writes (a read-only replica, a full memory) shares nothing.
+   * The outage being reported, if any, and the writes that failed in it: then only a token stored, or
+   * one of those writes working again, ends it. A store that answers reads but refuses writes (a
+   * read-only replica; a Redis out of memory, which still takes deletes) shares nothing.
    */
-  #outage: 'none' | 'reads' | 'writes' = 'none';
+  #outage: { readonly failedWrites: Set<StoreOperation> } | undefined;
 
   constructor(store: TokenStore, emit: (event: TokenEvent) => void) {
     this.#store = store;
@@ -122,15 +123,17 @@ export class SafeStore {
   }
 
   #succeeded(key: string, operation: StoreOperation): void {
-    if (this.#outage === 'none' || (this.#outage === 'writes' && operation === 'get')) return;
-    this.#outage = 'none';
+    const failedWrites = this.#outage?.failedWrites;
+    if (failedWrites === undefined) return;
+    if (failedWrites.size > 0 && operation !== 'set' && !failedWrites.has(operation)) return;
+    this.#outage = undefined;
     this.#emit({ type: 'store_recovered', key });
   }
 
   #failed(key: string, operation: StoreOperation, error: unknown): void {
-    const reported = this.#outage !== 'none';
-    if (operation !== 'get') this.#outage = 'writes';
-    else if (!reported) this.#outage = 'reads';
+    const reported = this.#outage !== undefined;
+    this.#outage ??= { failedWrites: new Set() };
+    if (operation !== 'get') this.#outage.failedWrites.add(operation);
     if (!reported) this.#emit({ type: 'store_error', key, operation, error });
   }
 }
