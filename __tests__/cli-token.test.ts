@@ -95,6 +95,9 @@ describe('runTokenCommand', () => {
           error_description: 'bad\u001b]0;title\u0007\u001b[2J',
         });
       }
+      if (recorded.path === '/refuse-c1') {
+        return send(res, 401, { error: 'invalid_client', error_description: 'bad\u009b2J\u007f' });
+      }
       if (recorded.path === '/hang') return;
       if (recorded.path === '/expired')
         return send(res, 200, { access_token: 'a'.repeat(32), expires_in: 0 });
@@ -119,6 +122,16 @@ describe('runTokenCommand', () => {
     expect(refused.stderr).toContain('bad\\u001b]0;title\\u0007\\u001b[2J');
     // eslint-disable-next-line no-control-regex
     expect(ok.stdout + refused.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it('escapes DEL and C1 controls in --json output too, which JSON.stringify leaves as they are', async () => {
+    const refused = await runTokenCommand(
+      command(['--preset', 'client-credentials', '--token-url', `${server.url}/refuse-c1`, '--json']),
+      ENV,
+    );
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).not.toMatch(/[\u007f-\u009f]/);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { description: 'bad\u009b2J\u007f' } });
   });
 
   it('says when the token came already expired', async () => {

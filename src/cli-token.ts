@@ -125,7 +125,7 @@ export async function runTokenCommand(
       accessToken: shown,
       redacted: !command.show,
     };
-    return { exitCode: 0, stdout: `${JSON.stringify(output, null, 2)}\n`, stderr: '' };
+    return { exitCode: 0, stdout: printableJson(output), stderr: '' };
   }
   const rows: [string, string][] = [
     ['provider', provider.key],
@@ -153,7 +153,7 @@ export function redact(token: string): string {
 }
 
 function failure(command: TokenCommand, exitCode: number, error: Record<string, unknown>): CommandResult {
-  if (command.json) return { exitCode, stdout: `${JSON.stringify({ error }, null, 2)}\n`, stderr: '' };
+  if (command.json) return { exitCode, stdout: printableJson({ error }), stderr: '' };
   // A TokenRequestError's message already ends with the server's description.
   return { exitCode, stdout: '', stderr: `${printable(String(error['message']))}\n` };
 }
@@ -167,7 +167,16 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
  * `error_description`, a scope) must not move the cursor, retitle the window or clear the terminal.
  */
 function printable(text: string): string {
-  return text.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(CONTROL, escaped);
+}
+
+/** `value` as indented JSON: `JSON.stringify` escapes C0 controls, but writes DEL and C1 as they are. */
+function printableJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2).replace(/[\u007f-\u009f]/g, escaped)}\n`;
+}
+
+function escaped(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 function clientSecretPair(
