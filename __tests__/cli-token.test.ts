@@ -86,6 +86,8 @@ describe('providerFor', () => {
 describe('runTokenCommand', () => {
   const ENV = { ATF_CLIENT_ID: 'cli-client', ATF_CLIENT_SECRET: 'cli-secret-value' };
   let server: LoopbackServer;
+  /** Token requests /hang received: each one an attempt. */
+  let hung = 0;
 
   beforeAll(async () => {
     server = await startLoopbackServer((_req, res, recorded) => {
@@ -98,7 +100,10 @@ describe('runTokenCommand', () => {
       if (recorded.path === '/refuse-c1') {
         return send(res, 401, { error: 'invalid_client', error_description: 'bad\u009b2J\u007f' });
       }
-      if (recorded.path === '/hang') return;
+      if (recorded.path === '/hang') {
+        hung += 1;
+        return;
+      }
       if (recorded.path === '/expired')
         return send(res, 200, { access_token: 'a'.repeat(32), expires_in: 0 });
       send(res, 200, { access_token: 'a'.repeat(32), expires_in: 60, scope: 'api\u001b[31m\r\nfake' });
@@ -143,6 +148,7 @@ describe('runTokenCommand', () => {
   });
 
   it('gives up after --timeout-ms, retries included', async () => {
+    hung = 0;
     const started = Date.now();
     const run = await runTokenCommand(
       command([
@@ -158,6 +164,8 @@ describe('runTokenCommand', () => {
     );
     expect(run.exitCode).toBe(1);
     expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'timeout' } });
-    expect(Date.now() - started).toBeLessThan(550);
+    // The first attempt took all of it: no retry started (the default deadline would allow two more).
+    expect(hung).toBe(1);
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 });

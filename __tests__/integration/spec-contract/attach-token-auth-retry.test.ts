@@ -193,7 +193,8 @@ describe('attachTokenAuth', () => {
     const started = Date.now();
     ac.abort();
     const err = await mine;
-    expect(Date.now() - started).toBeLessThan(100);
+    // Settled while the fetch is still held; the bound only rules out an end by some timer.
+    expect(Date.now() - started).toBeLessThan(1_000);
     expect(axios.isCancel(err)).toBe(true);
     gate.resolve();
     await other;

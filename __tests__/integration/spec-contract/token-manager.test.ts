@@ -180,7 +180,8 @@ describe('TokenManager', () => {
     ac.abort();
     const started = Date.now();
     await expect(mine).rejects.toBeDefined();
-    expect(Date.now() - started).toBeLessThan(100);
+    // Settled while the fetch is still held; the bound only rules out an end by some timer.
+    expect(Date.now() - started).toBeLessThan(1_000);
     gate.resolve();
     expect((await other).accessToken).toBe('tok-1');
     expect(p.calls).toBe(1);
