@@ -179,7 +179,7 @@ describe('TokenManager', () => {
     await flush();
     ac.abort();
     const started = Date.now();
-    await expect(mine).rejects.toBeDefined();
+    await expect(mine).rejects.toBe(ac.signal.reason);
     // Settled while the fetch is still held; the bound only rules out an end by some timer.
     expect(Date.now() - started).toBeLessThan(1_000);
     gate.resolve();
@@ -195,7 +195,8 @@ describe('TokenManager', () => {
     });
     const ac = new AbortController();
     ac.abort();
-    await expect(manager().getToken(p, { signal: ac.signal })).rejects.toBeDefined();
+    await expect(manager().getToken(p, { signal: ac.signal })).rejects.toBe(ac.signal.reason);
+    expect(p.calls).toBe(0);
     gate.resolve();
   });
 
