@@ -145,6 +145,36 @@ describe('attachTokenAuth: attaching', () => {
     manager.dispose();
   });
 
+  it('still sends a token with a provider’s request made for another key (a token exchange), whatever signal it carries', async () => {
+    const sts = axios.create({ baseURL: 'https://sts.example.com' });
+    const seenBySts: unknown[] = [];
+    new MockAdapter(sts).onPost('/exchange').reply((config) => {
+      seenBySts.push(config.headers?.Authorization);
+      return [200, { token: 'exchanged' }];
+    });
+    const manager = new TokenManager();
+    // The first token is what the token service asks for; the second is got by exchanging it.
+    attachTokenAuth(sts, { provider: fakeProvider({ key: 'sts' }), manager });
+    const exchanged: TokenProvider = {
+      key: 'exchanged',
+      async fetchToken({ signal }) {
+        const { data } = await sts.post<{ token: string }>('/exchange', null, signal ? { signal } : {});
+        return token(data.token, Date.now() + 60_000);
+      },
+    };
+    const api = axios.create({ baseURL: 'https://app.example.com' });
+    const seenByApi: unknown[] = [];
+    new MockAdapter(api).onGet('/data').reply((config) => {
+      seenByApi.push(config.headers?.Authorization);
+      return [200, {}];
+    });
+    attachTokenAuth(api, { provider: exchanged, manager });
+    await api.get('/data');
+    expect(seenBySts).toEqual(['Bearer token-sts-1']);
+    expect(seenByApi).toEqual(['Bearer exchanged']);
+    manager.dispose();
+  });
+
   it('rejects with the TokenRequestError when the token cannot be fetched, without calling the API', async () => {
     const { api, mock, provider } = setup();
     const refused = new TokenRequestError({ providerKey: 'fake', status: 401, code: 'invalid_client' });

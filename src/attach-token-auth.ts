@@ -101,9 +101,6 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   const providerFor = (config: InternalAxiosRequestConfig): TokenProvider | undefined => {
     const perRequest = config.tokenAuth;
     if (perRequest === false) return undefined;
-    // The signal the manager hands a provider marks its token request (a custom provider posting to
-    // its backend's `/session/token` through this instance): waiting for its own token would hang.
-    if (config.signal !== undefined && config.signal === manager.lifetime) return undefined;
     // axios turns `auth` into `Authorization: Basic ...`, which replaces any token set there.
     if (inAuthorization && config.auth) return undefined;
     const current = authHeader.read(config.headers);
@@ -113,9 +110,16 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     if (ours) authHeader.remove(config.headers);
     if (!mayCarryToken(config)) return undefined;
     const chosen = perRequest?.provider ?? select(config);
-    if (chosen !== undefined && perRequest?.state === undefined) pinMultipartBoundary(config);
+    if (chosen === undefined || isOwnTokenRequest(config, chosen)) return undefined;
+    if (perRequest?.state === undefined) pinMultipartBoundary(config);
     return chosen;
   };
+
+  // The signal the manager hands a provider's fetch marks its token request (a custom provider posting
+  // to its backend's `/session/token` through this instance): waiting for its own token would hang. A
+  // request it makes for another key (a token exchange) still gets that key's token.
+  const isOwnTokenRequest = (config: InternalAxiosRequestConfig, provider: TokenProvider): boolean =>
+    config.signal !== undefined && manager.isFetchSignal(config.signal, provider.key);
 
   // Synchronous: a cached token is set here, so later interceptors (and a cache's `Vary` check) see
   // it; without one, the request takes its token when the wrapped adapter runs. Nothing here waits,

@@ -1,5 +1,6 @@
 import { abortable, abortReason } from './abortable.js';
 import { FailureCooldown } from './failure-cooldown.js';
+import { FetchSignals } from './fetch-signals.js';
 import { InvalidatedTokens } from './invalidated-tokens.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { adoptedIssuedAt } from './refresh-schedule.js';
@@ -49,6 +50,7 @@ export class TokenManager {
   /** Running background refreshes: they keep no process alive in their back-off, unlike their callers. */
   readonly #background = new Map<string, Promise<Token>>();
   readonly #flights: TokenFlights;
+  readonly #fetchSignals = new FetchSignals();
 
   /** @throws {TokenAuthConfigError} on an invalid option. */
   constructor(options: TokenManagerOptions = {}) {
@@ -169,6 +171,11 @@ export class TokenManager {
     return this.#lifetime.signal;
   }
 
+  /** @internal Whether `signal` was handed to a fetch of `key`: a request carrying it is that token request. */
+  isFetchSignal(signal: object, key: string): boolean {
+    return this.#fetchSignals.isFetching(signal, key);
+  }
+
   /** @internal Reports an event to `onEvent` (the interceptors report `retry` through it). */
   emit(event: TokenEvent): void {
     if (this.#onEvent !== undefined) notifyListener(this.#onEvent, event);
@@ -261,8 +268,9 @@ export class TokenManager {
     this.emit({ type: 'fetch', key, background });
     const sentAt = this.#now();
     let fetched: Token;
+    const fetching = this.#fetchSignals.start(key, lifetime);
     try {
-      const answer = provider.fetchToken({ signal: lifetime, background, maxTtlMs: this.#maxTtlMs });
+      const answer = provider.fetchToken({ signal: fetching.signal, background, maxTtlMs: this.#maxTtlMs });
       // Ended by `dispose()` even when the provider does not watch its signal; a provider may also
       // answer with a plain value.
       fetched = checkProviderToken(await abortable(Promise.resolve(answer), lifetime), key);
@@ -274,6 +282,8 @@ export class TokenManager {
       this.emit({ type: 'fetch_failed', key, error: providerFailure(error, key), background });
       this.#cooldown.failed(key, error);
       throw error;
+    } finally {
+      fetching.release();
     }
     this.#cooldown.succeeded(key);
     const token = boundedLifetime(fetched, sentAt, this.#defaultTtlMs, this.#maxTtlMs);
