@@ -134,7 +134,7 @@ export async function runTokenCommand(
       'expires',
       token.expiresAt === null
         ? 'not stated by the server'
-        : `${new Date(token.expiresAt).toISOString()} (${formatSeconds(expiresInSeconds ?? 0)})`,
+        : `${new Date(token.expiresAt).toISOString()} (${timeLeft(expiresInSeconds ?? 0)})`,
     ],
   ];
   if (token.scope !== undefined) rows.push(['scope', token.scope]);
@@ -231,7 +231,7 @@ function nonEmpty(value: string | undefined): string | undefined {
   return text === undefined || text === '' ? undefined : text;
 }
 
-function formatSeconds(total: number): string {
+function timeLeft(total: number): string {
   if (total <= 0) return 'already expired';
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
