@@ -116,11 +116,18 @@ describe('createOriginPolicy: absolute URLs', () => {
 
   it('follows allowAbsoluteUrls: false, which appends an absolute url to the baseURL', () => {
     const { allows } = policy(base);
-    expect(allows('https://evil.example/x', { allowAbsoluteUrls: false, baseURL: base })).toBe(true);
+    expect(allows('https://api.example.com/x', { allowAbsoluteUrls: false, baseURL: base })).toBe(true);
     expect(
       allows('https://api.example.com/x', { allowAbsoluteUrls: false, baseURL: 'https://evil.example' }),
     ).toBe(false);
     expect(allows('https://evil.example/x', { allowAbsoluteUrls: true })).toBe(false);
+  });
+
+  it('refuses an absolute url on another origin under allowAbsoluteUrls: false, which axios < 1.8.2 ignores', () => {
+    const { allows } = policy(base, ['https://partner.example']);
+    expect(allows('https://evil.example/x', { allowAbsoluteUrls: false, baseURL: base })).toBe(false);
+    expect(allows('//evil.example/x', { allowAbsoluteUrls: false, baseURL: base })).toBe(false);
+    expect(allows('https://partner.example/x', { allowAbsoluteUrls: false, baseURL: base })).toBe(true);
   });
 
   it.each(['http://', 'https://exa mple.com/', 'https://[::1/', '//', 'http://:80/'])(

@@ -25,11 +25,9 @@ export function createOriginPolicy(instance: AxiosInstance, origins: readonly st
     }
     return knownBaseOrigin;
   };
-  return (config) => {
-    const url = config.url ?? '';
+  const allowsTarget = (config: InternalAxiosRequestConfig, url: string, joined: boolean): boolean => {
     const base = config.baseURL;
-    const combine =
-      base !== undefined && base !== '' && (config.allowAbsoluteUrls === false || !ABSOLUTE_URL.test(url));
+    const combine = joined && base !== undefined && base !== '';
     // Hot path: a relative URL under the instance's own absolute baseURL. The `/` the join puts after
     // the base ends its host before any part of `url` is read, so no URL needs parsing.
     if (combine && base === instance.defaults.baseURL && baseOrigin(base) !== undefined) return true;
@@ -40,6 +38,14 @@ export function createOriginPolicy(instance: AxiosInstance, origins: readonly st
     const trustedBase = instance.defaults.baseURL;
     if (trustedBase !== undefined && target === baseOrigin(trustedBase)) return true;
     return allowed.has(target);
+  };
+  return (config) => {
+    const url = config.url ?? '';
+    if (!ABSOLUTE_URL.test(url)) return allowsTarget(config, url, true);
+    // axios before 1.8.2 ignores `allowAbsoluteUrls: false` and sends an absolute url as it is: the
+    // token must be allowed wherever either reading of the URL sends it.
+    if (config.allowAbsoluteUrls === false && !allowsTarget(config, url, true)) return false;
+    return allowsTarget(config, url, false);
   };
 }
 
