@@ -1,48 +1,14 @@
-import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startAuthLab, type AuthLab } from '../support/auth-lab.js';
+import { installApp, mustRun, packTarball, ROOT, run } from './packed.js';
 
 // Builds the package into a temporary directory, packs it with npm, installs the tarball into a
 // fresh project and runs CommonJS, ESM and TypeScript consumers against a loopback token server.
 jest.setTimeout(180_000);
 
-const ROOT = resolve(__dirname, '../..');
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      file,
-      args,
-      { cwd, env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-async function mustRun(
-  file: string,
-  args: string[],
-  cwd: string,
-  env: Record<string, string> = {},
-): Promise<string> {
-  const result = await run(file, args, cwd, env);
-  if (result.code !== 0) {
-    throw new Error(`${file} ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
-  }
-  return result.stdout;
-}
 
 const CLIENT = { ATF_CLIENT_ID: 'lab-client', ATF_CLIENT_SECRET: 'lab-secret-Ω:%+ /' };
 
@@ -95,40 +61,8 @@ let env: Record<string, string>;
 beforeAll(async () => {
   lab = await startAuthLab();
   work = await mkdtemp(join(tmpdir(), 'atf-pack-'));
-  const pkg = join(work, 'pkg');
   app = join(work, 'app');
-  await mkdir(pkg, { recursive: true });
-  await mkdir(app, { recursive: true });
-  // A build of its own, so that the repository's dist/ is neither needed nor touched.
-  await mustRun(
-    process.execPath,
-    [join(ROOT, 'node_modules/tsup/dist/cli-default.js'), '--out-dir', join(pkg, 'dist')],
-    ROOT,
-  );
-  await cp(join(ROOT, 'package.json'), join(pkg, 'package.json'));
-  for (const sub of ['redis', 'browser']) await cp(join(ROOT, sub), join(pkg, sub), { recursive: true });
-  await mustRun('npm', ['pack', '--ignore-scripts', '--pack-destination', work], pkg);
-  const tarball = (await readdir(work)).find((name) => name.endsWith('.tgz'));
-  if (tarball === undefined) throw new Error('npm pack wrote no tarball');
-
-  await writeFile(
-    join(app, 'package.json'),
-    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
-  );
-  await mustRun(
-    'npm',
-    [
-      'install',
-      '--offline',
-      '--omit=peer',
-      '--legacy-peer-deps',
-      '--no-audit',
-      '--no-fund',
-      '--no-package-lock',
-      join(work, tarball),
-    ],
-    app,
-  );
+  await installApp(app, [await packTarball(work)], false);
   // Peers are not installed (no registry needed): axios comes from the repository, as the app's own.
   await symlink(join(ROOT, 'node_modules/axios'), join(app, 'node_modules/axios'), 'dir');
   env = { ...CLIENT, TOKEN_URL: lab.tokenUrl(), API_URL: lab.apiUrl };
