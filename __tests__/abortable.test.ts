@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { abortable } from '../src/abortable.js';
+import { abortable, followSignal } from '../src/abortable.js';
 import { deferred } from './support/fake-provider.js';
 import { collectUnhandledRejections } from './support/unhandled-rejections.js';
 
@@ -76,5 +76,27 @@ describe('abortable', () => {
       await new Promise((resolve) => setImmediate(resolve));
     });
     expect(unhandled).toEqual([]);
+  });
+});
+
+describe('followSignal', () => {
+  it('aborts with its parent, with the same reason, until released', () => {
+    const parent = new AbortController();
+    const followed = followSignal(parent.signal);
+    parent.abort('gone');
+    expect(followed.controller.signal.reason).toBe('gone');
+
+    const other = new AbortController();
+    const released = followSignal(other.signal);
+    released.release();
+    other.abort('gone');
+    expect(released.controller.signal.aborted).toBe(false);
+  });
+
+  it('starts aborted under an aborted parent, and follows nothing without one', () => {
+    expect(followSignal(AbortSignal.abort('early')).controller.signal.reason).toBe('early');
+    const alone = followSignal(undefined);
+    alone.release();
+    expect(alone.controller.signal.aborted).toBe(false);
   });
 });

@@ -25,6 +25,21 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
   });
 }
 
+/**
+ * A controller of its own that aborts when `parent` does, for one operation under it; `release`
+ * stops following `parent` once the operation ends, so a long-lived parent does not collect listeners.
+ */
+export function followSignal(parent: AbortSignal | undefined): {
+  readonly controller: AbortController;
+  release(): void;
+} {
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(parent?.reason);
+  if (parent?.aborted === true) onAbort();
+  else parent?.addEventListener('abort', onAbort, { once: true });
+  return { controller, release: () => parent?.removeEventListener('abort', onAbort) };
+}
+
 /** Why `signal` aborted: its `reason`, or the DOM's `AbortError` where a runtime gives none. */
 export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');

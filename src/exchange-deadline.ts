@@ -1,3 +1,4 @@
+import { followSignal } from './abortable.js';
 import { timerDelay } from './timers.js';
 
 /** A signal that ends one HTTP exchange: when `signal` aborts, or once `ms` have passed. */
@@ -15,17 +16,14 @@ export interface ExchangeDeadline {
  * byte by byte would hold a token request (and every caller waiting for it) without end.
  */
 export function startExchangeDeadline(ms: number, signal: AbortSignal | undefined): ExchangeDeadline {
-  const controller = new AbortController();
+  const { controller, release } = followSignal(signal);
   let expired = false;
-  const onAbort = (): void => controller.abort(signal?.reason);
   const timer = setTimeout(() => {
     expired = true;
     controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError'));
   }, timerDelay(ms));
   // The socket keeps the process alive while the exchange runs; the timer alone must not.
   (timer as { unref?: () => void }).unref?.();
-  if (signal?.aborted === true) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
   return {
     signal: controller.signal,
     get expired() {
@@ -33,7 +31,7 @@ export function startExchangeDeadline(ms: number, signal: AbortSignal | undefine
     },
     clear() {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      release();
     },
   };
 }

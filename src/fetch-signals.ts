@@ -1,3 +1,5 @@
+import { followSignal } from './abortable.js';
+
 /**
  * The signals handed to providers, one per fetch, each knowing the key it fetches for: a request
  * that carries one is that fetch's own token request, and must not wait for the token it brings.
@@ -7,12 +9,9 @@ export class FetchSignals {
 
   /** A signal for one fetch of `key`, aborted with `lifetime`; `release` lets go of `lifetime` once it ends. */
   start(key: string, lifetime: AbortSignal): { readonly signal: AbortSignal; release(): void } {
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort(lifetime.reason);
-    if (lifetime.aborted) onAbort();
-    else lifetime.addEventListener('abort', onAbort, { once: true });
+    const { controller, release } = followSignal(lifetime);
     this.#keys.set(controller.signal, key);
-    return { signal: controller.signal, release: () => lifetime.removeEventListener('abort', onAbort) };
+    return { signal: controller.signal, release };
   }
 
   /** Whether `signal` was handed to a fetch of `key`. */
