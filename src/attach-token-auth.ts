@@ -9,7 +9,6 @@ import type { TokenAuthRequestOptions } from './axios-config.js';
 import { defaultTokenManager } from './default-token-manager.js';
 import { TokenAuthConfigError } from './errors.js';
 import { createOriginPolicy } from './origin-policy.js';
-import { randomHex } from './random-uuid.js';
 import { realmShared } from './realm-shared.js';
 import { createRedirectGuard } from './redirect-guard.js';
 import { RequestTokenState } from './request-token-state.js';
@@ -111,7 +110,6 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     if (!mayCarryToken(config)) return undefined;
     const chosen = perRequest?.provider ?? select(config);
     if (chosen === undefined || isOwnTokenRequest(config, chosen)) return undefined;
-    if (perRequest?.state === undefined) pinMultipartBoundary(config);
     return chosen;
   };
 
@@ -177,18 +175,4 @@ function frozenTokenAuth(
 
 function constant(provider: TokenProvider): ProviderSelector {
   return () => provider;
-}
-
-/**
- * axios draws a new multipart boundary each time it sends a `FormData` (in Node), so a replay would
- * not be byte-identical; a boundary named in `Content-Type` is reused. Browsers set their own.
- */
-function pinMultipartBoundary(config: InternalAxiosRequestConfig): void {
-  const data: unknown = config.data;
-  if (typeof data !== 'object' || data === null) return;
-  if (typeof FormData === 'undefined' || !(data instanceof FormData)) return;
-  const contentType = config.headers.getContentType();
-  if (typeof contentType === 'string' && /boundary=/i.test(contentType)) return;
-  const boundary = `axios-token-flight-${randomHex(16)}`;
-  config.headers.setContentType(`multipart/form-data; boundary=${boundary}`);
 }

@@ -6,6 +6,7 @@ import {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
+import { pinMultipartBoundary } from './multipart-boundary.js';
 import { providerFailure } from './provider-token.js';
 import type { RequestTokenState } from './request-token-state.js';
 import { RequestWait, type WaitEnder } from './request-wait.js';
@@ -165,6 +166,7 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     const wrapper: AxiosAdapter = (config) => {
       const state = stateOf(config);
       if (state === undefined) return send(config);
+      pinMultipartBoundary(config);
       if (!state.awaitingToken && manager.isBefore(state.sendableUntil)) return attempt(config);
       // No token yet, or the one set ran out while an interceptor held the request: take a new one.
       return withToken(config, state.provider, state.replayed, attempt);

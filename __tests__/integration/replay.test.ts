@@ -146,6 +146,33 @@ describe('replay after 401', () => {
     expect(second).toBe(first);
   });
 
+  // axios serializes a FormData to JSON when the request's Content-Type says JSON.
+  test('FormData sent as JSON (Content-Type: application/json) stays JSON, and so does its replay', async () => {
+    const form = new FormData();
+    form.append('name', 'ann');
+    form.append('age', '7');
+    const response = await client.post('/upload', form, { headers: { 'Content-Type': 'application/json' } });
+    expect(response.status).toBe(200);
+    expect(api.received.map((request) => request.status)).toEqual([401, 200]);
+    for (const request of api.received) {
+      expect(request.headers['content-type']).toBe('application/json');
+      expect(JSON.parse(request.body.toString())).toEqual({ name: 'ann', age: '7' });
+    }
+  });
+
+  test('FormData a transformRequest turns into a form-encoded string is sent and replayed as that', async () => {
+    const form = new FormData();
+    form.append('name', 'ann');
+    const toForm = (data: FormData): string =>
+      new URLSearchParams(data as unknown as Record<string, string>).toString();
+    await client.post('/upload', form, { transformRequest: [toForm] });
+    expect(api.received.map((request) => request.status)).toEqual([401, 200]);
+    for (const request of api.received) {
+      expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
+      expect(request.body.toString()).toBe('name=ann');
+    }
+  });
+
   test('a Node Readable stream body is not replayed: the request rejects with the 401', async () => {
     const stream = Readable.from([Buffer.from('chunk one, '), Buffer.from('chunk two')]);
     const error: unknown = await client.post('/upload', stream).catch((e: unknown) => e);
