@@ -196,11 +196,18 @@ function stateOf(config: InternalAxiosRequestConfig): RequestTokenState | undefi
   return tokenAuth ? tokenAuth.state : undefined;
 }
 
-/** A body that is a stream was consumed by the first attempt and cannot be sent again. */
+/**
+ * A body that is a stream was consumed by the first attempt and cannot be sent again: a Node
+ * `Readable`, a `ReadableStream`, or an async iterable (which fetch in Node sends as a stream).
+ */
 function isReplayable(data: unknown): boolean {
   if (data === null || typeof data !== 'object') return true;
-  const candidate = data as { pipe?: unknown; getReader?: unknown };
-  return typeof candidate.pipe !== 'function' && typeof candidate.getReader !== 'function';
+  const candidate = data as { pipe?: unknown; getReader?: unknown; [Symbol.asyncIterator]?: unknown };
+  return (
+    typeof candidate.pipe !== 'function' &&
+    typeof candidate.getReader !== 'function' &&
+    typeof candidate[Symbol.asyncIterator] !== 'function'
+  );
 }
 
 /**

@@ -183,6 +183,21 @@ describe('replay after 401', () => {
     expect(lab.stats.tokenRequests).toBe(1);
   });
 
+  // axios' fetch adapter hands an async iterable body (from a `transformRequest`) to fetch, which streams it.
+  test('an async iterable body is not replayed with the fetch adapter: the request rejects with the 401', async () => {
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from('chunk one, ');
+      yield Buffer.from('chunk two');
+    }
+    const error: unknown = await client
+      .post('/upload', chunks(), { adapter: 'fetch', transformRequest: [(data: unknown) => data] })
+      .catch((e: unknown) => e);
+    expect(axios.isAxiosError(error) && error.response?.status).toBe(401);
+    expect(api.received.map((request) => request.body.toString())).toEqual(['chunk one, chunk two']);
+    expect(events.some((event) => event.type === 'invalidated')).toBe(true);
+    expect(events.some((event) => event.type === 'retry')).toBe(false);
+  });
+
   test('a 401 for a stream body still drops the token: the next request carries a new one', async () => {
     const refused = api.refuse;
     const error: unknown = await client.post('/upload', Readable.from(['one'])).catch((e: unknown) => e);
