@@ -1,5 +1,5 @@
 import type { InternalAxiosRequestConfig } from 'axios';
-import { createRedirectGuard } from '../src/redirect-guard.js';
+import { answeredWithoutHeader, createRedirectGuard } from '../src/redirect-guard.js';
 
 type Hook = (options: { href?: string; headers?: Record<string, unknown> }, ...rest: unknown[]) => void;
 
@@ -68,5 +68,23 @@ describe('createRedirectGuard', () => {
     const once = wrapped.beforeRedirect;
     guard(wrapped);
     expect(wrapped.beforeRedirect).toBe(once);
+  });
+});
+
+describe('answeredWithoutHeader', () => {
+  const hop = (headers: Record<string, string>): { request: { getHeader(name: string): unknown } } => ({
+    request: { getHeader: (name) => headers[name.toLowerCase()] },
+  });
+
+  it('tells an answer whose last hop (a Node ClientRequest) went without the header', () => {
+    expect(answeredWithoutHeader(hop({}), 'Authorization')).toBe(true);
+    expect(answeredWithoutHeader(hop({ authorization: 'Bearer t' }), 'Authorization')).toBe(false);
+    expect(answeredWithoutHeader(hop({ 'x-api-key': 'Bearer t' }), 'X-Api-Key')).toBe(false);
+  });
+
+  it('is false when the answer does not tell (fetch, mocks, no answer)', () => {
+    expect(answeredWithoutHeader({ request: new Request('http://127.0.0.1/') }, 'Authorization')).toBe(false);
+    expect(answeredWithoutHeader({ request: null }, 'Authorization')).toBe(false);
+    expect(answeredWithoutHeader(undefined, 'Authorization')).toBe(false);
   });
 });

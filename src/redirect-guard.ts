@@ -45,3 +45,13 @@ export function createRedirectGuard(
     (config as { beforeRedirect?: BeforeRedirect }).beforeRedirect = both;
   };
 }
+
+/**
+ * Whether `answer` came from a hop its request reached without `header`: a redirect that took it to
+ * an origin the token does not follow to, so a 401 there says nothing of the token. Only axios' Node
+ * `http` adapter tells (its `response.request` is the last hop's `ClientRequest`); false elsewhere.
+ */
+export function answeredWithoutHeader(answer: { request?: unknown } | undefined, header: string): boolean {
+  const request = answer?.request as { getHeader?: (name: string) => unknown } | null | undefined;
+  return typeof request?.getHeader === 'function' && request.getHeader(header) === undefined;
+}

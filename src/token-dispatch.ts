@@ -8,6 +8,7 @@ import {
 } from 'axios';
 import { pinMultipartBoundary } from './multipart-boundary.js';
 import { providerFailure } from './provider-token.js';
+import { answeredWithoutHeader } from './redirect-guard.js';
 import type { RequestTokenState } from './request-token-state.js';
 import { RequestWait, type WaitEnder } from './request-wait.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
@@ -143,6 +144,7 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
       if (state === undefined || state.replayed || status === undefined || !retryOnStatus.has(status)) {
         return settle();
       }
+      if (answeredWithoutHeader(answer, header)) return settle();
       // Dropped from the cache (and refused from the store) at once; the replay does not wait for the
       // store's delete, whose round trip its signal and timeout could not end.
       void manager.invalidate(state.providerKey, state.accessTokenForInvalidation());

@@ -14,6 +14,7 @@ import {
   type EchoServer,
   type TokenFault,
 } from '../support/auth-lab.js';
+import { send, startLoopbackServer } from '../support/loopback-server.js';
 
 /**
  * Section 4 of the reliability work: each failure of the token endpoint or the API, against a real
@@ -329,6 +330,21 @@ describe('API faults', () => {
       // The token did go to the API's own origin, for the first hop.
       expect(lab.stats.apiRequestsLog[0]!.headers['authorization']).toMatch(/^Bearer \S+$/);
       expect(lab.stats.tokenRequests).toBe(1);
+    });
+
+    // What the token never reached says nothing of it: the token is kept and the request not replayed.
+    test('a 401 from the other origin, which got no token, drops nothing and is not replayed', async () => {
+      const refusing = await startLoopbackServer((_req, res) => send(res, 401, { error: 'login' }));
+      try {
+        const instance = api();
+        await instance.get('/warm');
+        const error = await failure(instance.get('/redirect', { params: { to: `${refusing.url}/login` } }));
+        expect(axios.isAxiosError(error) && error.response?.status).toBe(401);
+        expect(lab.stats.tokenRequests).toBe(1);
+        expect(events.some((event) => event.type === 'invalidated' || event.type === 'retry')).toBe(false);
+      } finally {
+        await refusing.close();
+      }
     });
 
     const customHeaderApi = (origins: readonly string[] = []): AxiosInstance => {
