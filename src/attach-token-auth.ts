@@ -11,6 +11,7 @@ import { TokenAuthConfigError } from './errors.js';
 import { createOriginPolicy } from './origin-policy.js';
 import { realmShared } from './realm-shared.js';
 import { createRedirectGuard } from './redirect-guard.js';
+import { keepRequestBody } from './replay-body.js';
 import { RequestTokenState } from './request-token-state.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
 import { createTokenDispatch, type AttachToken } from './token-dispatch.js';
@@ -135,6 +136,7 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
         config.tokenAuth = awaiting(provider, replayed, previous?.provider);
       }
       config.adapter = dispatch.wrap(config.adapter);
+      keepRequestBody(config);
       guardRedirects?.(config);
     } catch (error) {
       // axios sends the request even when a synchronous interceptor throws: fail it in the adapter.

@@ -9,6 +9,7 @@ import {
 import { pinMultipartBoundary } from './multipart-boundary.js';
 import { providerFailure } from './provider-token.js';
 import { answeredWithoutHeader } from './redirect-guard.js';
+import { readyForReplay } from './replay-body.js';
 import type { RequestTokenState } from './request-token-state.js';
 import { RequestWait, type WaitEnder } from './request-wait.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
@@ -149,7 +150,7 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
       // store's delete, whose round trip its signal and timeout could not end.
       void manager.invalidate(state.providerKey, state.accessTokenForInvalidation());
       // The token is dropped even when the body, consumed by the first attempt, cannot be sent again.
-      if (!isReplayable(config.data)) return settle();
+      if (!readyForReplay(config)) return settle();
       release(answer?.data);
       manager.emit({ type: 'retry', key: state.providerKey, status });
       return withToken(config, state.provider, true, (replay) =>
@@ -196,20 +197,6 @@ function sameAdapter(a: unknown, b: unknown): boolean {
 function stateOf(config: InternalAxiosRequestConfig): RequestTokenState | undefined {
   const tokenAuth = config.tokenAuth;
   return tokenAuth ? tokenAuth.state : undefined;
-}
-
-/**
- * A body that is a stream was consumed by the first attempt and cannot be sent again: a Node
- * `Readable`, a `ReadableStream`, or an async iterable (which fetch in Node sends as a stream).
- */
-function isReplayable(data: unknown): boolean {
-  if (data === null || typeof data !== 'object') return true;
-  const candidate = data as { pipe?: unknown; getReader?: unknown; [Symbol.asyncIterator]?: unknown };
-  return (
-    typeof candidate.pipe !== 'function' &&
-    typeof candidate.getReader !== 'function' &&
-    typeof candidate[Symbol.asyncIterator] !== 'function'
-  );
 }
 
 /**

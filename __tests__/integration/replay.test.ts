@@ -173,6 +173,20 @@ describe('replay after 401', () => {
     }
   });
 
+  // In Node axios turns the object into a `form-data` stream, which the first attempt consumes.
+  test('postForm with a plain object is replayed: the multipart body is built again', async () => {
+    const response = await client.postForm('/upload', { name: 'ann', file: Buffer.from(bytes) });
+    expect(response.status).toBe(200);
+    expect(api.received.map((request) => request.status)).toEqual([401, 200]);
+    const [first, second] = api.received.map((request) => {
+      const boundary = /boundary=(\S+)/.exec(request.headers['content-type'] ?? '')?.[1] ?? '';
+      expect(request.body.toString('latin1')).toContain(`--${boundary}\r\n`);
+      return request.body.toString('latin1').split(boundary).join('BOUNDARY');
+    });
+    expect(first).toContain('name="file"');
+    expect(second).toBe(first);
+  });
+
   test('a Node Readable stream body is not replayed: the request rejects with the 401', async () => {
     const stream = Readable.from([Buffer.from('chunk one, '), Buffer.from('chunk two')]);
     const error: unknown = await client.post('/upload', stream).catch((e: unknown) => e);
