@@ -658,6 +658,36 @@ describe('attachTokenAuth: alongside other interceptors', () => {
     expect(provider.calls).toBe(2);
   });
 
+  it('a config sent before and resent with no token (another origin, a header of the caller) is neither replayed nor drops the token', async () => {
+    const { api, provider, events } = setup();
+    const seen: unknown[] = [];
+    // Answers like axios' own adapters: the response keeps the very config the adapter was given.
+    api.defaults.adapter = (config) => {
+      seen.push([config.url, config.headers.get('Authorization')]);
+      const status = config.url === '/page' ? 200 : 401;
+      const response = { data: null, status, statusText: '', headers: {}, config };
+      return status === 200
+        ? Promise.resolve(response)
+        : Promise.reject(new AxiosError('Unauthorized', 'ERR_BAD_REQUEST', config, undefined, response));
+    };
+    const page = await api.get('/page');
+    await expect(
+      api.request({ ...page.config, url: 'https://other.example.org/next' }),
+    ).rejects.toMatchObject({
+      response: { status: 401 },
+    });
+    await expect(
+      api.request({ ...page.config, url: '/admin', headers: { Authorization: 'Basic YWRtaW46eA==' } }),
+    ).rejects.toMatchObject({ response: { status: 401 } });
+    expect(seen).toEqual([
+      ['/page', 'Bearer token-fake-1'],
+      ['https://other.example.org/next', undefined],
+      ['/admin', 'Basic YWRtaW46eA=='],
+    ]);
+    expect(provider.calls).toBe(1);
+    expect(events.map((e) => e.type)).toEqual(['fetch', 'fetched']);
+  });
+
   it('a provider selector that throws fails the request with its error; nothing is sent', async () => {
     const api = axios.create({ baseURL: 'https://api.example.com/v1' });
     const mock = new MockAdapter(api);

@@ -126,7 +126,10 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   const onRequest = (config: InternalAxiosRequestConfig): InternalAxiosRequestConfig => {
     try {
       const provider = providerFor(config);
-      if (provider === undefined) return config;
+      if (provider === undefined) {
+        forgetEarlierPass(config);
+        return config;
+      }
       const previous = config.tokenAuth || undefined;
       const replayed = previous?.state?.replayed ?? false;
       const cached = manager.peekToken(provider);
@@ -166,6 +169,17 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     instance.interceptors.response.eject(responseId);
     attached.delete(instance);
   };
+}
+
+/**
+ * A config sent before (`{ ...response.config, url }`, a resent `error.config`) still holds the
+ * wrapped adapter and the record of the token it carried: a request that gets no token now (another
+ * origin, a header of the caller's) must not be replayed with one, nor drop that token on a 401.
+ */
+function forgetEarlierPass(config: InternalAxiosRequestConfig): void {
+  const previous = config.tokenAuth;
+  if (!previous || previous.state === undefined) return;
+  config.tokenAuth = previous.provider === undefined ? undefined : { provider: previous.provider };
 }
 
 function frozenTokenAuth(
