@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import axios, { type AxiosInstance } from 'axios';
+import axios, { AxiosHeaders, type AxiosInstance } from 'axios';
 import MockAdapter from 'axios-mock-adapter';
 import { basicCredentials, clientCredentials } from '../src/client-credentials.js';
 import { TokenAuthConfigError, TokenRequestError } from '../src/errors.js';
@@ -257,6 +257,28 @@ describe('the provider object', () => {
       expect(interceptor).not.toHaveBeenCalled();
     } finally {
       axios.interceptors.request.eject(id);
+      globalMock.restore();
+    }
+  });
+
+  it('never sends an Authorization the app set on the global axios defaults to the token endpoint', async () => {
+    const globalMock = new MockAdapter(axios);
+    globalMock.onPost().reply(200, okBody);
+    axios.defaults.headers.common.Authorization = 'Bearer app-session';
+    axios.defaults.headers.post['authorization'] = 'Bearer app-post';
+    try {
+      await clientCredentials({
+        tokenUrl: TOKEN_URL,
+        clientId: 'c',
+        clientSecret: 's',
+        authMethod: 'client_secret_post',
+      }).fetchToken({});
+      const sent = AxiosHeaders.from(globalMock.history.post[0]?.headers as AxiosHeaders);
+      expect(sent.get('Authorization')).toBeUndefined();
+      expect(axios.defaults.headers.common.Authorization).toBe('Bearer app-session');
+    } finally {
+      delete axios.defaults.headers.common.Authorization;
+      delete axios.defaults.headers.post['authorization'];
       globalMock.restore();
     }
   });

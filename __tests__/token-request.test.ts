@@ -151,6 +151,18 @@ describe('createTokenHttp', () => {
     expect(fresh).not.toBe(axios);
     expect(fresh).not.toBe(createTokenHttp(undefined));
   });
+
+  it('leaves out an Authorization of the global axios defaults, unless the http config names one', () => {
+    axios.defaults.headers.common.Authorization = 'Bearer app';
+    try {
+      const fresh = createTokenHttp({ timeout: 5 });
+      expect(fresh.defaults.headers.common['Authorization']).toBeUndefined();
+      const own = createTokenHttp({ headers: { Authorization: 'Basic own' } });
+      expect(own.defaults.headers['Authorization']).toBe('Basic own');
+    } finally {
+      delete axios.defaults.headers.common.Authorization;
+    }
+  });
 });
 
 describe('insecure URLs', () => {

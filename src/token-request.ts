@@ -59,7 +59,27 @@ const MAX_ERROR_BODY_CHARS = 16_384;
  * never see the token request.
  */
 export function createTokenHttp(http: AxiosInstance | AxiosRequestConfig | undefined): AxiosInstance {
-  return isAxiosInstance(http) ? http : axios.create(http);
+  if (isAxiosInstance(http)) return http;
+  const instance = axios.create(http);
+  // `axios.create` starts from the global `axios.defaults`: an `Authorization` the app set there for
+  // its own API must not reach the token endpoint (another host, often another vendor's).
+  if (authorizationSlots(http?.headers).length === 0) {
+    for (const [group, name] of authorizationSlots(instance.defaults.headers)) delete group[name];
+  }
+  return instance;
+}
+
+/** Where default headers hold `Authorization`: among the flat ones and in each group (`common`, `post`, ...). */
+function authorizationSlots(headers: unknown): Array<[Record<string, unknown>, string]> {
+  if (headers === null || typeof headers !== 'object') return [];
+  const slots: Array<[Record<string, unknown>, string]> = [];
+  for (const group of [headers, ...Object.values(headers)]) {
+    if (group === null || typeof group !== 'object') continue;
+    for (const name of Object.keys(group)) {
+      if (name.toLowerCase() === 'authorization') slots.push([group as Record<string, unknown>, name]);
+    }
+  }
+  return slots;
 }
 
 function isAxiosInstance(value: unknown): value is AxiosInstance {
