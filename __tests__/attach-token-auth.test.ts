@@ -577,6 +577,30 @@ describe('attachTokenAuth: alongside other interceptors', () => {
     expect(provider.calls).toBe(2);
   });
 
+  it('sends a header that an interceptor running after ours set as it is, and never replays it', async () => {
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    // Registered first, so it runs after ours.
+    api.interceptors.request.use((config) => {
+      if (config.url?.startsWith('/admin') === true) config.headers.set('Authorization', 'Basic YWRtaW4=');
+      if (config.url === '/basic') config.auth = { username: 'admin', password: 'x' };
+      return config;
+    });
+    const events: TokenEvent[] = [];
+    const manager = new TokenManager({ onEvent: (e) => events.push(e) });
+    const provider = fakeProvider();
+    attachTokenAuth(api, { provider, manager });
+    const seen = guardedApi(mock, () => ['token-fake-1']);
+    await expect(api.get('/admin/cold')).rejects.toMatchObject({ response: { status: 401 } });
+    await api.get('/warm');
+    await expect(api.get('/admin/warm')).rejects.toMatchObject({ response: { status: 401 } });
+    // axios' own adapters turn `auth` into the Authorization header.
+    await expect(api.get('/basic')).rejects.toMatchObject({ response: { status: 401 } });
+    expect(seen).toEqual(['Basic YWRtaW4=', 'Bearer token-fake-1', 'Basic YWRtaW4=', undefined]);
+    expect(provider.calls).toBe(1);
+    expect(events.map((e) => e.type)).toEqual(['fetch', 'fetched']);
+  });
+
   it('decides on the config as other request interceptors leave it', async () => {
     const { api, mock, manager, provider } = setup();
     await manager.getToken(provider); // cached: the synchronous path would apply if ours were alone

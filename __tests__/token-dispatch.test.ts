@@ -57,6 +57,7 @@ function harness(statuses: number[] = []): Harness {
     header: 'Authorization',
     retryOnStatus: new Set([401]),
     attach,
+    sentAsIs: () => false,
   });
   return { provider, manager, events, dispatch, sent, inner };
 }

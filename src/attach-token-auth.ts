@@ -95,7 +95,14 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     if (!replayed && override === undefined) sharedAwaiting = { provider, tokenAuth };
     return tokenAuth;
   };
-  const dispatch = createTokenDispatch({ manager, header, retryOnStatus, attach });
+  // An interceptor that runs after ours (one registered before it) may set the header or `auth`
+  // itself: the caller wins at dispatch too, and a 401 for its credentials drops no token.
+  const sentAsIs = (config: InternalAxiosRequestConfig, state: RequestTokenState): boolean => {
+    if (inAuthorization && config.auth) return true;
+    const current = authHeader.read(config.headers);
+    return current !== undefined && current !== null && current !== '' && !state.isOwnHeader(current);
+  };
+  const dispatch = createTokenDispatch({ manager, header, retryOnStatus, attach, sentAsIs });
 
   /** The provider whose token this request gets, or undefined to send it as it is. */
   const providerFor = (config: InternalAxiosRequestConfig): TokenProvider | undefined => {

@@ -30,6 +30,8 @@ export interface TokenDispatchOptions {
   header: string;
   retryOnStatus: ReadonlySet<number>;
   attach: AttachToken;
+  /** Whether, at dispatch, the request gets no token after all (its own credentials, another origin). */
+  sentAsIs(config: InternalAxiosRequestConfig, state: RequestTokenState): boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export interface TokenDispatch {
 const DEFAULT_ADAPTERS: NonNullable<InternalAxiosRequestConfig['adapter']> = ['xhr', 'http', 'fetch'];
 
 export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatch {
-  const { manager, header, retryOnStatus, attach } = options;
+  const { manager, header, retryOnStatus, attach, sentAsIs } = options;
   const failures = new WeakMap<object, unknown>();
   const wrappers = new WeakSet<AxiosAdapter>();
   let lastInner: unknown;
@@ -169,6 +171,10 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     const wrapper: AxiosAdapter = (config) => {
       const state = stateOf(config);
       if (state === undefined) return send(config);
+      if (sentAsIs(config, state)) {
+        dropSentToken(config);
+        return send(config);
+      }
       pinMultipartBoundary(config);
       if (!state.awaitingToken && manager.isBefore(state.sendableUntil)) return attempt(config);
       // No token yet, or the one set ran out while an interceptor held the request: take a new one.
