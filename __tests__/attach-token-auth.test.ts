@@ -601,6 +601,24 @@ describe('attachTokenAuth: alongside other interceptors', () => {
     expect(events.map((e) => e.type)).toEqual(['fetch', 'fetched']);
   });
 
+  it('sends no token to another origin that an interceptor running after ours points the request to', async () => {
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    // Registered first, so it runs after ours.
+    api.interceptors.request.use((config) => {
+      if (config.url?.startsWith('/files') === true) config.url = `https://cdn.example.org${config.url}`;
+      return config;
+    });
+    const provider = fakeProvider();
+    attachTokenAuth(api, { provider, manager: new TokenManager() });
+    const seen = guardedApi(mock, () => ['token-fake-1']);
+    await expect(api.get('/files/cold')).rejects.toMatchObject({ response: { status: 401 } });
+    await api.get('/warm');
+    await expect(api.get('/files/warm')).rejects.toMatchObject({ response: { status: 401 } });
+    expect(seen).toEqual([undefined, 'Bearer token-fake-1', undefined]);
+    expect(provider.calls).toBe(1);
+  });
+
   it('decides on the config as other request interceptors leave it', async () => {
     const { api, mock, manager, provider } = setup();
     await manager.getToken(provider); // cached: the synchronous path would apply if ours were alone

@@ -96,11 +96,13 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     return tokenAuth;
   };
   // An interceptor that runs after ours (one registered before it) may set the header or `auth`
-  // itself: the caller wins at dispatch too, and a 401 for its credentials drops no token.
+  // itself, or point the request elsewhere: at dispatch the caller wins too, a 401 for its
+  // credentials drops no token, and the token goes only where it may.
   const sentAsIs = (config: InternalAxiosRequestConfig, state: RequestTokenState): boolean => {
     if (inAuthorization && config.auth) return true;
     const current = authHeader.read(config.headers);
-    return current !== undefined && current !== null && current !== '' && !state.isOwnHeader(current);
+    const ours = current === undefined || current === null || current === '' || state.isOwnHeader(current);
+    return !ours || !mayCarryToken(config);
   };
   const dispatch = createTokenDispatch({ manager, header, retryOnStatus, attach, sentAsIs });
 
