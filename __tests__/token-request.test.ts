@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { runInNewContext } from 'node:vm';
 import { expectTokenRequestError } from './support/expect-token-request-error.js';
 import axios, { type AxiosHeaders, type AxiosInstance } from 'axios';
 import MockAdapter from 'axios-mock-adapter';
@@ -526,5 +527,86 @@ describe('no secret leaks', () => {
     const error = await failure(requestToken(request({ body: undefined, query })));
     expectNoSecret(error);
     expect(error.endpoint).toBe(TOKEN_URL);
+  });
+});
+
+describe('answers of an `http` instance that does not hand back text', () => {
+  /** An instance whose adapter answers `status` with `data` and `headers` as they are. */
+  function answering(status: number, data: unknown, headers: unknown = {}): AxiosInstance {
+    return axios.create({
+      adapter: async (config) => ({ status, statusText: '', data, headers: headers as AxiosHeaders, config }),
+    });
+  }
+
+  const circular: Record<string, unknown> = { error: 'invalid_client' };
+  circular['self'] = circular;
+
+  it.each<[string, unknown, string]>([
+    [
+      'a Buffer',
+      Buffer.from(`{"error":"invalid_client","note":"${SECRET}"}`),
+      '{"error":"invalid_client","note":"[REDACTED]"}',
+    ],
+    [
+      'an ArrayBuffer',
+      new TextEncoder().encode('{"error":"invalid_client"}').buffer,
+      '{"error":"invalid_client"}',
+    ],
+    [
+      'a parsed object',
+      { error: 'invalid_client', note: SECRET },
+      '{"error":"invalid_client","note":"[REDACTED]"}',
+    ],
+    ['an object JSON cannot write', circular, ''],
+    ['nothing', null, ''],
+  ])('keeps the body of an error answer given as %s as text, redacted', async (_name, data, body) => {
+    const error = await failure(requestToken(request({ http: answering(400, data), retry: false })));
+    expect(error.response?.body).toBe(body);
+  });
+
+  it('keeps the body of an error answer given as an ArrayBuffer of another realm, as its code was read from it', async () => {
+    const bytes = [...Buffer.from('{"error":"invalid_client","error_description":"no such client"}')];
+    const foreign = runInNewContext('new Uint8Array(bytes).buffer', { bytes }) as ArrayBuffer;
+    const error = await failure(requestToken(request({ http: answering(400, foreign), retry: false })));
+    expect(error).toMatchObject({ code: 'invalid_client', description: 'no such client' });
+    expect(error.response?.body).toBe('{"error":"invalid_client","error_description":"no such client"}');
+  });
+
+  it('cuts a long error body at 16 KiB', async () => {
+    const error = await failure(
+      requestToken(request({ http: answering(400, 'x'.repeat(20_000)), retry: false })),
+    );
+    expect(error.response?.body).toBe(`${'x'.repeat(16_384)}…`);
+  });
+
+  it('keeps list headers joined, and drops empty ones and headers that are no object', async () => {
+    const listed = await failure(
+      requestToken(
+        request({ http: answering(400, '', { 'x-list': ['a', 'b'], 'x-none': null }), retry: false }),
+      ),
+    );
+    expect(listed.response?.headers).toEqual({ 'x-list': 'a, b' });
+    const odd = await failure(
+      requestToken(request({ http: answering(400, '', 'not headers'), retry: false })),
+    );
+    expect(odd.response).toMatchObject({ status: 400, headers: {} });
+  });
+
+  it('reports what a failing adapter threw, not being an axios error, as a network error with its cause', async () => {
+    const thrown = new Error('adapter broke');
+    const http = axios.create({ adapter: () => Promise.reject(thrown) });
+    const error = await failure(requestToken(request({ http, retry: false })));
+    expect(error).toMatchObject({ code: 'network_error', status: undefined, cause: thrown });
+  });
+
+  it('sends only the default headers when the request names none', async () => {
+    mock.onPost().reply(200, okBody, { 'content-type': 'application/json' });
+    await requestToken(request({ headers: undefined }));
+    const { Accept, 'Content-Type': contentType, Authorization } = mock.history.post[0]!.headers ?? {};
+    expect([Accept, contentType, Authorization]).toEqual([
+      'application/json',
+      'application/x-www-form-urlencoded',
+      undefined,
+    ]);
   });
 });

@@ -93,7 +93,7 @@ function tooLarge(): TokenBody {
   return { ok: false, reason: `the body is larger than ${MAX_TOKEN_BODY_BYTES} bytes` };
 }
 
-function isBytes(value: unknown): value is ArrayBuffer | ArrayBufferView {
+export function isBytes(value: unknown): value is ArrayBuffer | ArrayBufferView {
   // The tag check also accepts an ArrayBuffer from another realm (iframe, vm context).
   return ArrayBuffer.isView(value) || Object.prototype.toString.call(value) === '[object ArrayBuffer]';
 }

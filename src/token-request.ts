@@ -14,6 +14,7 @@ import {
 import { secureTokenHref } from './secure-url.js';
 import { sleep, timerDelay, yieldToEventLoop } from './timers.js';
 import type { Token } from './token.js';
+import { isBytes } from './token-body.js';
 import { readTokenErrorBody } from './token-error-body.js';
 import { brokeOff, fromTransportError, timedOut, type AttemptFailure } from './transport-failure.js';
 
@@ -280,11 +281,11 @@ function safeResponse(response: AxiosResponse<unknown>, secrets: readonly string
 function bodyText(data: unknown): string {
   if (typeof data === 'string') return data;
   if (data === undefined || data === null) return '';
-  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
-    const bytes =
-      data instanceof ArrayBuffer
-        ? new Uint8Array(data)
-        : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  // Bytes as `readTokenBody` takes them, an ArrayBuffer of another realm included.
+  if (isBytes(data)) {
+    const bytes = ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
     return new TextDecoder().decode(bytes.subarray(0, MAX_TOKEN_BODY_BYTES));
   }
   try {
