@@ -218,6 +218,15 @@ describe('attachTokenAuth: attaching', () => {
     expect(() => attachTokenAuth(axios.create(), {} as never)).toThrow(/needs a provider/);
   });
 
+  it('refuses missing options with the same clear error', () => {
+    expect(() => attachTokenAuth(axios.create(), undefined as never)).toThrow(
+      expect.objectContaining({
+        name: 'TokenAuthConfigError',
+        message: expect.stringMatching(/needs a provider/),
+      }),
+    );
+  });
+
   it('refuses a provider without a key: such providers would share one token', () => {
     const keyless = { fetchToken: async () => token('service-a', null) } as unknown as FakeProvider;
     expect(() => attachTokenAuth(axios.create(), { provider: keyless, manager: new TokenManager() })).toThrow(
@@ -242,6 +251,7 @@ describe('attachTokenAuth: attaching', () => {
     ['origins not an array', { origins: 'https://api.example.com' }],
     ['an origin without a scheme, which would never match', { origins: ['api.example.com'] }],
     ["'*' inside the origins array", { origins: ['*'] }],
+    ['an origin that is no string', { origins: [443] }],
     ['an empty header name, which would send no token', { header: '' }],
     ['a header name with a space', { header: 'Api Key' }],
     ['a scheme with a space', { scheme: 'Bearer x' }],
@@ -630,6 +640,38 @@ describe('attachTokenAuth: alongside other interceptors', () => {
     await api.get('/kept');
     await api.get('/redirected').catch(() => undefined);
     expect(seen).toEqual(['Bearer token-fake-1', undefined]);
+  });
+
+  it('a resent config that no longer gets a token (another origin) leaves without the one set before', async () => {
+    const { api, mock } = setup();
+    const seen: unknown[] = [];
+    mock.onAny().reply((config) => {
+      seen.push([config.url, config.headers?.Authorization]);
+      return [200, {}];
+    });
+    const first = await api.get('/x');
+    await api.request({ ...first.config, url: 'https://elsewhere.example.net/y' });
+    expect(seen).toEqual([
+      ['/x', 'Bearer token-fake-1'],
+      ['https://elsewhere.example.net/y', undefined],
+    ]);
+  });
+
+  it('keeps the multipart boundary a FormData request names, and pins one where it names none', async () => {
+    const { api, mock } = setup();
+    const types: unknown[] = [];
+    mock.onAny().reply((config) => {
+      types.push(config.headers?.['Content-Type']);
+      return [200, {}];
+    });
+    const form = new FormData();
+    form.append('field', 'value');
+    await api.post('/upload', form, {
+      headers: { 'Content-Type': 'multipart/form-data; boundary=caller-chosen-boundary' },
+    });
+    await api.post('/upload', form);
+    expect(types[0]).toBe('multipart/form-data; boundary=caller-chosen-boundary');
+    expect(types[1]).toMatch(/^multipart\/form-data; boundary=axios-token-flight-[0-9a-f]{32}$/);
   });
 
   it('registers one synchronous request interceptor: axios skips its promise chain', async () => {
