@@ -88,6 +88,20 @@ describe('createTokenDispatch: wrapping', () => {
     expect(dispatch.wrap(undefined)).not.toBe(wrapped);
   });
 
+  it('returns an older wrapper as is once another adapter was wrapped (a resent config carries it)', () => {
+    const { dispatch, inner } = harness();
+    const wrapped = dispatch.wrap(inner);
+    const other = dispatch.wrap(() => Promise.reject(new Error('other')));
+    expect(other).not.toBe(wrapped);
+    expect(dispatch.wrap(wrapped)).toBe(wrapped);
+  });
+
+  it('rethrows as it is what an adapter rejects with when it is no object', async () => {
+    const { dispatch, provider } = harness();
+    const config = carrying(provider, await provider.fetchToken({}));
+    await expect(dispatch.wrap(() => Promise.reject('plain reason'))(config)).rejects.toBe('plain reason');
+  });
+
   it('reuses one wrapper for equal adapter lists: axios copies its default list into every config', () => {
     const { dispatch } = harness();
     const wrapped = dispatch.wrap(['xhr', 'http', 'fetch']);
