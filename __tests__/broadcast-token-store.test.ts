@@ -299,6 +299,62 @@ describe('BroadcastTokenStore', () => {
     }
   });
 
+  it('does not wait for a tab that said goodbye', async () => {
+    const [a, b] = [
+      tab({ locks: undefined, askTimeoutMs: 300 }),
+      tab({ locks: undefined, askTimeoutMs: 300 }),
+    ];
+    // Past the hello window: each tab knows the other, and waits for no tab it has not heard of.
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    a.close();
+    await delivered();
+    const started = Date.now();
+    await b.singleFlight('k', async () => 'fetched');
+    expect(Date.now() - started).toBeLessThan(150);
+  });
+
+  it('says goodbye once however often it is closed, and stops waiting for answers when closed', async () => {
+    const listener = new BroadcastChannel(`test-${channel}`);
+    const said: unknown[] = [];
+    listener.onmessage = (event: MessageEvent<{ type: string }>) => said.push(event.data.type);
+    try {
+      // Just opened: it cannot know yet whether other tabs exist, so it would wait askTimeoutMs.
+      const store = tab({ locks: undefined, askTimeoutMs: 5_000 });
+      const started = Date.now();
+      const result = store.singleFlight('k', async () => 'fetched');
+      await delivered();
+      store.close();
+      store.close();
+      await expect(result).resolves.toBe('fetched');
+      expect(Date.now() - started).toBeLessThan(1_000);
+      await delivered();
+      expect(said.filter((type) => type === 'bye')).toHaveLength(1);
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('keeps working alone once closed, and keeps a token that cannot be sent to the other tabs', async () => {
+    const [a, b] = [tab({ locks: undefined }), tab({ locks: undefined })];
+    const unclonable = { ...token('local'), raw: { refresh: () => undefined } };
+    expect(() => a.set('k', unclonable, 60_000)).not.toThrow();
+    a.close();
+    a.set('later', token('later'), 60_000);
+    await delivered();
+    expect([a.get('k')?.accessToken, a.get('later')?.accessToken]).toEqual(['local', 'later']);
+    expect([b.get('k'), b.get('later')]).toEqual([undefined, undefined]);
+  });
+
+  it('remembers the last 32 deleted tokens, not every token ever deleted', async () => {
+    const [a, b] = [tab({ locks: undefined }), tab({ locks: undefined })];
+    for (let i = 0; i < 33; i += 1) a.delete(`k${i}`, `deleted-${i}`);
+    b.set('k0', token('deleted-0'), 60_000);
+    b.set('k1', token('deleted-1'), 60_000);
+    await delivered();
+    expect(a.get('k0')?.accessToken).toBe('deleted-0');
+    expect(a.get('k1')).toBeUndefined();
+  });
+
   it('returns fn results and errors unchanged', async () => {
     const store = tab({ locks: new FakeLocks() });
     await expect(store.singleFlight('k', async () => 42)).resolves.toBe(42);
