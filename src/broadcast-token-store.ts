@@ -78,13 +78,10 @@ export class BroadcastTokenStore implements TokenStore {
     this.#now = options.now ?? Date.now;
     this.#helloUntil = this.#now() + this.#askTimeoutMs;
     this.#channel = new BroadcastChannel(this.#name);
+    // Whatever another tab sent was checked by readBroadcastMessage: receiving it cannot throw.
     this.#channel.onmessage = (event: MessageEvent<unknown>) => {
       const message = readBroadcastMessage(event.data);
-      try {
-        if (message !== undefined) this.#receive(message);
-      } catch {
-        // Whatever another tab sent, it must not surface as an uncaught error in this one.
-      }
+      if (message !== undefined) this.#receive(message);
     };
     // In Node an open channel would keep the process alive.
     (this.#channel as { unref?: () => void }).unref?.();
@@ -216,8 +213,8 @@ export class BroadcastTokenStore implements TokenStore {
     });
   }
 
+  /** Never called once closed: a closed channel delivers nothing. */
   #receive(message: Message): void {
-    if (this.#closed) return;
     if (message.type === 'bye') {
       this.#peers.delete(message.from);
       return;
