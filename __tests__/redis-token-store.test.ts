@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { inspect } from 'node:util';
 import type { RedisClient } from '../src/redis-client.js';
+import { createTokenCipher } from '../src/token-cipher.js';
 import { RedisTokenStore, type RedisTokenStoreOptions } from '../src/redis.js';
 import type { TokenProvider } from '../src/token.js';
 import type { TokenEvent } from '../src/token-events.js';
@@ -92,6 +93,51 @@ describe('RedisTokenStore without a server', () => {
     client.isReady = false;
     await expect(store.get('k')).rejects.toMatchObject({ code: 'redis_unavailable' });
     expect(client.sendCommand).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a prefix that is not a string', () => {
+    const client: RedisClient = { status: 'ready', call: async () => null };
+    expect(() => new RedisTokenStore(client, { prefix: 42 as unknown as string })).toThrow(
+      expect.objectContaining({ name: 'TokenAuthConfigError', message: expect.stringMatching(/prefix/) }),
+    );
+  });
+
+  it('reads a value a node-redis client hands back as bytes (a RESP type mapping)', async () => {
+    const stored = token('from-bytes');
+    const client = {
+      isOpen: true,
+      isReady: true,
+      sendCommand: async () => [new TextEncoder().encode(JSON.stringify(stored)), 5_000],
+    };
+    await expect(new RedisTokenStore(client).get('k')).resolves.toMatchObject({ accessToken: 'from-bytes' });
+  });
+
+  it('treats an encrypted value that is malformed, or opens to no token, as absent', async () => {
+    const redisKey = 'axios-token-flight:token:k';
+    const notAToken = await createTokenCipher(KEY).seal(JSON.stringify({ hello: 'world' }), redisKey);
+    for (const value of [
+      { v: 1, iv: 5, data: 'x' },
+      { h: 'fingerprint', ...notAToken },
+    ]) {
+      const client: RedisClient = { status: 'ready', call: async () => [JSON.stringify(value), 5_000] };
+      await expect(new RedisTokenStore(client, { encryptionKey: KEY }).get('k')).resolves.toBeUndefined();
+    }
+  });
+
+  it('describes a failure without a message, and cuts a long one', async () => {
+    const failing = (reason: unknown): RedisClient => ({
+      status: 'ready',
+      call: () => Promise.reject(reason),
+    });
+    await expect(new RedisTokenStore(failing({ code: 'EX' })).delete('k')).rejects.toMatchObject({
+      code: 'redis_error',
+      message: 'Redis DEL failed: unknown error',
+    });
+    await expect(
+      new RedisTokenStore(failing(new Error('x'.repeat(1_000)))).delete('k'),
+    ).rejects.toMatchObject({
+      message: `Redis DEL failed: ${'x'.repeat(300)}…`,
+    });
   });
 
   it('keeps command arguments (tokens) out of errors', async () => {
