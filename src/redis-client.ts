@@ -45,8 +45,7 @@ const IOREDIS_DOWN = new Set(['reconnecting', 'close', 'end']);
  */
 export function redisCommands(client: RedisClient, timeoutMs: number): RedisCommands {
   const send = sender(client);
-  const run = async (args: string[]): Promise<unknown> => {
-    const command = args[0] ?? '';
+  const run = async (command: string, ...args: string[]): Promise<unknown> => {
     if (!send.usable()) {
       throw new TokenFlightError(
         `Redis ${command} not sent: the client is disconnected`,
@@ -54,7 +53,7 @@ export function redisCommands(client: RedisClient, timeoutMs: number): RedisComm
       );
     }
     try {
-      const reply = await withTimeout(send.command(args), timeoutMs, command);
+      const reply = await withTimeout(send.command(command, args), timeoutMs, command);
       send.succeeded();
       return reply;
     } catch (error) {
@@ -65,7 +64,7 @@ export function redisCommands(client: RedisClient, timeoutMs: number): RedisComm
 
   return {
     async getWithTtl(key) {
-      const reply = await run(['EVAL', GET_WITH_TTL, '1', key]);
+      const reply = await run('EVAL', GET_WITH_TTL, '1', key);
       const [value, ttlMs] = Array.isArray(reply) ? (reply as unknown[]) : [];
       return {
         value: value === null || value === undefined ? null : text(value),
@@ -73,21 +72,21 @@ export function redisCommands(client: RedisClient, timeoutMs: number): RedisComm
       };
     },
     async set(key, value, ttlMs, onlyIfAbsent = false) {
-      const args = ['SET', key, value, 'PX', String(Math.max(1, Math.ceil(ttlMs)))];
+      const args = [key, value, 'PX', String(Math.max(1, Math.ceil(ttlMs)))];
       if (onlyIfAbsent) args.push('NX');
-      return (await run(args)) !== null;
+      return (await run('SET', ...args)) !== null;
     },
     async del(key) {
-      return Number(await run(['DEL', key])) > 0;
+      return Number(await run('DEL', key)) > 0;
     },
     eval(script, key, args) {
-      return run(['EVAL', script, '1', key, ...args]);
+      return run('EVAL', script, '1', key, ...args);
     },
   };
 }
 
 interface Sender {
-  command(args: string[]): Promise<unknown>;
+  command(command: string, args: string[]): Promise<unknown>;
   usable(): boolean;
   succeeded(): void;
 }
@@ -98,7 +97,7 @@ function sender(client: RedisClient): Sender {
   if (typeof candidate?.call === 'function' && typeof candidate.status === 'string') {
     const io = client as IoRedisClient;
     return {
-      command: ([command = '', ...args]) => io.call(command, ...args),
+      command: (command, args) => io.call(command, ...args),
       usable: () => !IOREDIS_DOWN.has(io.status),
       succeeded: () => undefined,
     };
@@ -109,7 +108,7 @@ function sender(client: RedisClient): Sender {
     // ready once and is not now is known to be down.
     let wasReady = false;
     return {
-      command: (args) => node.sendCommand(args),
+      command: (command, args) => node.sendCommand([command, ...args]),
       usable: () => {
         if (node.isReady) wasReady = true;
         return node.isOpen && (node.isReady || !wasReady);
@@ -142,12 +141,12 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, command: string)
   });
 }
 
-/** The error's message without any command argument, or string inside a JSON argument (it may be a token). */
+/** The error's message without any of the command's arguments, or string inside a JSON one (it may be a token). */
 function describe(error: unknown, args: readonly string[]): string {
   const source = error as { message?: unknown } | null;
   let message = typeof source?.message === 'string' ? source.message : 'unknown error';
   const secrets = new Set<string>();
-  for (const arg of args.slice(1)) collectStrings(arg, secrets, true);
+  for (const arg of args) collectStrings(arg, secrets, true);
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     message = message.split(secret).join('[REDACTED]');
   }
