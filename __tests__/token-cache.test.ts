@@ -1,8 +1,7 @@
-import { TokenCache } from '../src/token-cache.js';
-import type { Token } from '../src/token.js';
+import { TokenCache, type TimedToken } from '../src/token-cache.js';
 
 const policy = { refreshSkewMs: 60_000, minValidityMs: undefined };
-const token = (accessToken: string, expiresAt: number): Token => ({
+const token = (accessToken: string, expiresAt: number): TimedToken => ({
   accessToken,
   tokenType: 'Bearer',
   expiresAt,

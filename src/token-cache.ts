@@ -2,10 +2,16 @@ import { ExpirySweep } from './expiry-sweep.js';
 import { backgroundRetryDelay, refreshSchedule, type RefreshPolicy } from './refresh-schedule.js';
 import type { Token } from './token.js';
 
+/** A token whose expiry is known: the manager fills in a missing one before caching it. */
+export type TimedToken = Token & { readonly expiresAt: number };
+
+export function hasExpiry(token: Token): token is TimedToken {
+  return token.expiresAt !== null;
+}
+
 /** A cached token with its refresh schedule and the state of its background refresh. */
 export interface CacheEntry {
-  /** Its `expiresAt` is set (the manager fills in a missing one). */
-  readonly token: Token;
+  readonly token: TimedToken;
   readonly refreshAt: number;
   readonly waitAt: number;
   /** No background refresh starts before this (one is running, or the last one failed). */
@@ -19,7 +25,7 @@ export interface CacheEntry {
  */
 export class TokenCache {
   readonly #entries = new Map<string, CacheEntry>();
-  readonly #sweep = new ExpirySweep<CacheEntry>((entry) => entry.token.expiresAt ?? Infinity);
+  readonly #sweep = new ExpirySweep<CacheEntry>((entry) => entry.token.expiresAt);
   readonly #policy: RefreshPolicy;
 
   constructor(policy: RefreshPolicy) {
@@ -31,8 +37,8 @@ export class TokenCache {
   }
 
   /** The entry `token` gets when its token request was sent at `issuedAt`; not cached yet. */
-  entryFor(token: Token, issuedAt: number): CacheEntry {
-    const { refreshAt, waitAt } = refreshSchedule(token.expiresAt ?? issuedAt, issuedAt, this.#policy);
+  entryFor(token: TimedToken, issuedAt: number): CacheEntry {
+    const { refreshAt, waitAt } = refreshSchedule(token.expiresAt, issuedAt, this.#policy);
     return { token, refreshAt, waitAt, backgroundAfter: refreshAt, backgroundFailures: 0 };
   }
 

@@ -8,7 +8,7 @@ import { retryAfterOfFailure } from './retry-policy.js';
 import { hasProviderKey, missingProviderKey } from './provider-key.js';
 import { boundedLifetime, checkProviderToken, providerFailure } from './provider-token.js';
 import { SafeStore } from './safe-store.js';
-import { TokenCache, type CacheEntry } from './token-cache.js';
+import { hasExpiry, TokenCache, type CacheEntry } from './token-cache.js';
 import { TokenFlights } from './token-flights.js';
 import { keepAliveUntilSettled, yieldToEventLoop } from './timers.js';
 import type { Token, TokenProvider } from './token.js';
@@ -248,7 +248,7 @@ export class TokenManager {
     if (
       flight.lifetime.aborted ||
       stored === undefined ||
-      stored.expiresAt === null ||
+      !hasExpiry(stored) ||
       stored.accessToken === flight.replacing ||
       this.#invalidated.has(flight.key, stored.accessToken)
     ) {
