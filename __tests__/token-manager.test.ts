@@ -684,6 +684,16 @@ describe('TokenManager with a store', () => {
     expect(provider.calls).toBe(1);
   });
 
+  it('does not adopt a stored token without expiry (no manager writes one): it fetches', async () => {
+    const time = clock();
+    const store = new MemoryTokenStore({ now: time.now });
+    store.set('fake', token('no-expiry', null), 100_000);
+    const provider = fakeProvider({ now: time.now });
+    const manager = new TokenManager({ store, now: time.now });
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-1' });
+    expect(provider.calls).toBe(1);
+  });
+
   it('adopts a valid token from the store without fetching, and writes fetched tokens with their TTL', async () => {
     const time = clock();
     const store = new MemoryTokenStore({ now: time.now });
