@@ -5,6 +5,21 @@ const KEY = new Uint8Array(32).map((_, index) => index);
 const KEY_BASE64 = Buffer.from(KEY).toString('base64');
 
 describe('createTokenCipher', () => {
+  it.each([
+    ['missing', undefined],
+    ['without subtle', {}],
+  ])('fails with a clear error, sealing first, where Web Crypto is %s', async (_name, crypto) => {
+    const own = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!;
+    Object.defineProperty(globalThis, 'crypto', { value: crypto, configurable: true });
+    try {
+      await expect(createTokenCipher(KEY).seal('text', 'ctx')).rejects.toMatchObject({
+        code: 'no_web_crypto',
+      });
+    } finally {
+      Object.defineProperty(globalThis, 'crypto', own);
+    }
+  });
+
   it('round-trips text bound to its context', async () => {
     const cipher = createTokenCipher(KEY);
     const sealed = await cipher.seal('{"accessToken":"Ω secret"}', 'ctx');

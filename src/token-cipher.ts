@@ -45,8 +45,10 @@ export function createTokenCipher(key: EncryptionKey): TokenCipher {
 
   return {
     async seal(plaintext, context) {
+      // Checked first: without Web Crypto, getRandomValues would fail with a TypeError instead.
+      const webCrypto = subtle();
       const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES));
-      const data = await subtle().encrypt(
+      const data = await webCrypto.encrypt(
         { name: 'AES-GCM', iv, additionalData: encoder.encode(context) },
         (await derived()).aes,
         encoder.encode(plaintext),
