@@ -126,6 +126,13 @@ describe('TokenRequestError', () => {
     expect(new TokenRequestError({ providerKey: 'p' }).cause).toBeUndefined();
   });
 
+  it('is inspected as its stack, or as name and message once the stack is gone', () => {
+    const error = new TokenRequestError({ providerKey: 'p', code: 'timeout' });
+    expect(inspect(error)).toBe(error.stack);
+    Reflect.deleteProperty(error, 'stack');
+    expect(inspect(error)).toBe(`TokenRequestError: ${error.message}`);
+  });
+
   it('shows no secret in any rendering', () => {
     const error = full();
     const texts = [

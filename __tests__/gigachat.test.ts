@@ -104,6 +104,14 @@ describe('key', () => {
     );
   });
 
+  it('uses a fingerprint when the client id inside the key is not printable, and redacts the secret still', () => {
+    const credentials = encodeBase64('id\twith tab:the-hidden-secret');
+    const provider = gigachat({ credentials });
+    expect(provider.key).toMatch(
+      new RegExp(`^gigachat:${GIGACHAT_TOKEN_URL}#fp-[0-9a-f]{16}#GIGACHAT_API_PERS$`),
+    );
+  });
+
   it('uses a fingerprint when the key does not decode to id:secret', () => {
     for (const credentials of [
       'not-base64-at-all!!',
@@ -194,6 +202,7 @@ describe('validation', () => {
     [{ credentials: '' }, /credentials/],
     [{ credentials: '  ' }, /credentials/],
     [{ credentials: '\n' }, /credentials/],
+    [{ credentials: 42 }, /credentials/],
     [{ credentials: 'abcd', tokenUrl: 'https://u:p4ss@giga.example.com/oauth' }, /user name or password/],
     [{ clientId: 'a' }, /clientSecret/],
     [{ clientSecret: 'a' }, /clientId/],

@@ -25,6 +25,18 @@ it('falls back to getRandomValues without randomUUID', () => {
   }
 });
 
+it('refuses to make up random values without a cryptographic generator', () => {
+  const own = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!;
+  Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+  try {
+    expect(() => randomHex(16)).toThrow(/No cryptographic random generator/);
+    expect(() => randomUUID()).toThrow(/No cryptographic random generator/);
+  } finally {
+    Object.defineProperty(globalThis, 'crypto', own);
+  }
+  expect(randomHex(4)).toMatch(/^[0-9a-f]{8}$/);
+});
+
 it('returns distinct random hex strings of the asked length', () => {
   const values = new Set(Array.from({ length: 50 }, () => randomHex(16)));
   expect(values.size).toBe(50);

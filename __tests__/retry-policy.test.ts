@@ -46,6 +46,7 @@ it('draws a full-jitter backoff under a doubling, capped ceiling', () => {
 
 it('reads Retry-After as seconds or an HTTP date', () => {
   const now = Date.parse('2025-03-01T12:00:00Z');
+  expect(parseRetryAfter('   ', now)).toBeUndefined();
   expect(parseRetryAfter('120', now)).toBe(120_000);
   expect(parseRetryAfter(' 0 ', now)).toBe(0);
   expect(parseRetryAfter('Sat, 01 Mar 2025 12:00:30 GMT', now)).toBe(30_000);

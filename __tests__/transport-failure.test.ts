@@ -33,6 +33,18 @@ describe('fromTransportError', () => {
     expect(failedWith(failure)).toMatchObject({ status: 200, code: 'invalid_token_response' });
   });
 
+  it('reads an answer refused without a response, and no status kept, as too large without a status', () => {
+    const failure = fromTransportError(axiosError('ERR_BAD_RESPONSE'), REQUEST, 250);
+    expect(failedWith(failure)).toMatchObject({ status: undefined, code: 'invalid_token_response' });
+  });
+
+  it('reads an error that is no axios error as a network error worth retrying, with it as the cause', () => {
+    const thrown = new TypeError('an interceptor of the given instance broke');
+    const failure = fromTransportError(thrown, REQUEST, 250);
+    expect(failure.retryable).toBe(true);
+    expect(failedWith(failure)).toMatchObject({ code: 'network_error', status: undefined, cause: thrown });
+  });
+
   it('reads a success whose body broke off as a network error with its status, worth retrying', () => {
     const failure = fromTransportError(
       axiosError('ERR_BAD_RESPONSE', { response: answer(200) }),
