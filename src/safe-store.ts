@@ -87,16 +87,8 @@ export class SafeStore {
     const singleFlight = this.#store.singleFlight;
     if (singleFlight === undefined) return fn();
     let running: Promise<T> | undefined;
-    const once = (): Promise<T> => {
-      if (running === undefined) {
-        try {
-          running = fn();
-        } catch (error) {
-          running = Promise.reject(error);
-        }
-      }
-      return running;
-    };
+    // `fn` is the manager's async function: it never throws, it rejects.
+    const once = (): Promise<T> => (running ??= fn());
     try {
       const result = await singleFlight.call<TokenStore, [string, () => Promise<T>], Promise<T>>(
         this.#store,
