@@ -109,7 +109,8 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
  * part of the key; as a fingerprint, since one may be a credential (`client_assertion`).
  */
 function extraParamsPart(extraParams: Readonly<Record<string, string>>): string[] {
-  const entries = Object.entries(extraParams).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Keys are unique, so no two entries compare equal.
+  const entries = Object.entries(extraParams).sort(([a], [b]) => (a < b ? -1 : 1));
   return entries.length === 0 ? [] : [`fp-${fingerprint(JSON.stringify(entries))}`];
 }
 
