@@ -29,6 +29,14 @@ function form(data: unknown): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(String(data)));
 }
 
+describe('fetchToken', () => {
+  it('can be called without a context, as plain JavaScript may', async () => {
+    const provider = clientCredentials({ tokenUrl: TOKEN_URL, clientId: 'id', clientSecret: SECRET, http });
+    const untyped = provider.fetchToken as (context?: object) => Promise<unknown>;
+    await expect(untyped()).resolves.toMatchObject({ accessToken: 'at' });
+  });
+});
+
 describe('client_secret_basic (default)', () => {
   it('form-encodes id and secret before base64 (RFC 6749 §2.3.1)', async () => {
     await clientCredentials({ tokenUrl: TOKEN_URL, clientId: ID, clientSecret: SECRET, http }).fetchToken({});

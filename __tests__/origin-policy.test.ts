@@ -64,6 +64,18 @@ describe('createOriginPolicy: relative URLs', () => {
     expect(new URL(url, 'https://app.example.com/').host).toBe('evil.example');
   });
 
+  it('refuses a URL that a browser cannot resolve against the page (it would send nothing)', () => {
+    expect(policy(undefined).allows('http:[x')).toBe(false);
+  });
+
+  it("reads an empty url as the per-request baseURL itself, as axios' combineURLs does", () => {
+    const { allows } = policy('https://api.example.com');
+    expect(allows('', { baseURL: 'https://evil.example' })).toBe(false);
+    expect(allows('', { baseURL: 'https://api.example.com/v2' })).toBe(true);
+    // `\\` is the page's root; `\\/`, what appending a slash would make of it, is no URL at all.
+    expect(allows('', { baseURL: '\\' })).toBe(true);
+  });
+
   it('refuses a relative baseURL that a browser resolves to another host', () => {
     expect(policy('/').allows('\\evil.example/x')).toBe(false);
     expect(policy(undefined).allows('x', { baseURL: '/\\evil.example' })).toBe(false);

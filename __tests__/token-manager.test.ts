@@ -1012,6 +1012,19 @@ describe('TokenManager review cases', () => {
     expect(writes).toEqual(['slow']);
   });
 
+  it('dispose during a store write: the token fetched before is not cached in the cleared manager', async () => {
+    const written = deferred<undefined>();
+    const provider = fakeProvider();
+    const manager = new TokenManager({ store: heldStore({ set: written.promise }) });
+    const before = manager.getToken(provider);
+    await flush();
+    expect(provider.calls).toBe(1);
+    manager.dispose();
+    written.resolve(undefined);
+    await before;
+    expect(manager.peekToken(provider)).toBeUndefined();
+  });
+
   it('dispose during a store read: the old caller is aborted and caches nothing over the new flight', async () => {
     const read = deferred<ReturnType<typeof token> | undefined>();
     let reads = 0;
