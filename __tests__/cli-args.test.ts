@@ -29,6 +29,16 @@ describe('parseCommand', () => {
   });
 
   it.each([
+    [['--preset', 'client-credentials', '--auth-method', 'private_key_jwt'], /--auth-method must be one of/],
+    [['--preset', 'bog', '--timeout-ms', '1.5'], /--timeout-ms must be a positive integer/],
+    [['--preset', 'bog', '--timeout-ms', '0'], /--timeout-ms must be a positive integer/],
+    [['--preset', 'bog', '--timeout-ms', 'soon'], /--timeout-ms must be a positive integer/],
+    [['--preset'], /--preset <value>' argument missing/],
+  ])('refuses %j with a usage error', (argv, message) => {
+    expect(usageError(['token', ...argv]).message).toMatch(message);
+  });
+
+  it.each([
     ['a secret pasted after the command', ['token', '--preset', 'gigachat', SECRET]],
     ['a secret in place of the command', [SECRET, '--preset', 'gigachat']],
     ['a secret after --', ['token', '--preset', 'gigachat', '--', SECRET]],

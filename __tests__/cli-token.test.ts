@@ -70,6 +70,33 @@ describe('providerFor', () => {
     );
   });
 
+  it.each<[string, string[], RegExp]>([
+    [
+      'brainysoft without a target',
+      ['--preset', 'brainysoft'],
+      /brainysoft needs --token-url or --customer-key/,
+    ],
+    [
+      'brainysoft with client_secret_basic',
+      ['--preset', 'brainysoft', '--customer-key', 'acme', '--auth-method', 'client_secret_basic'],
+      /brainysoft takes client_secret_post or client_secret_query/,
+    ],
+    ['client-credentials without a token URL', ['--preset', 'client-credentials'], /needs --token-url$/],
+  ])('refuses %s as a usage error', (_name, argv, message) => {
+    const build = (): unknown =>
+      providerFor(command(argv), { ATF_CLIENT_ID: 'id', ATF_CLIENT_SECRET: 'secret' });
+    expect(build).toThrow(UsageError);
+    expect(build).toThrow(message);
+  });
+
+  it('builds brainysoft from --customer-key, with the auth method given', () => {
+    const provider = providerFor(
+      command(['--preset', 'brainysoft', '--customer-key', 'acme', '--auth-method', 'client_secret_query']),
+      { ATF_CLIENT_ID: 'id', ATF_CLIENT_SECRET: 'secret' },
+    );
+    expect(provider.key).toContain('https://acme-auth.brainysoft.ru/oauth/token');
+  });
+
   it('turns a configuration error into a usage error', () => {
     expect(() =>
       providerFor(
@@ -104,6 +131,7 @@ describe('runTokenCommand', () => {
         hung += 1;
         return;
       }
+      if (recorded.path === '/short') return send(res, 200, { access_token: 'short-tok', scope: 'a b' });
       if (recorded.path === '/expired')
         return send(res, 200, { access_token: 'a'.repeat(32), expires_in: 0 });
       send(res, 200, { access_token: 'a'.repeat(32), expires_in: 60, scope: 'api\u001b[31m\r\nfake' });
@@ -137,6 +165,24 @@ describe('runTokenCommand', () => {
     expect(refused.exitCode).toBe(1);
     expect(refused.stdout).not.toMatch(/[\u007f-\u009f]/);
     expect(JSON.parse(refused.stdout)).toMatchObject({ error: { description: 'bad\u009b2J\u007f' } });
+  });
+
+  it('says when the server stated no expiry, and hides a short token whole, in text and JSON', async () => {
+    const args = ['--preset', 'brainysoft', '--token-url', `${server.url}/short`];
+    const text = await runTokenCommand(command(args), ENV);
+    expect(text.stdout).toMatch(/^expires +not stated by the server$/m);
+    expect(text.stdout).toMatch(/^access token +… \(9 characters hidden\)$/m);
+    expect(text.stdout).not.toContain('short-tok');
+    const json = await runTokenCommand(command([...args, '--json']), ENV);
+    expect(JSON.parse(json.stdout)).toEqual({
+      provider: expect.any(String),
+      tokenType: 'Bearer',
+      expiresAt: null,
+      expiresInSeconds: null,
+      scope: 'a b',
+      accessToken: '… (9 characters hidden)',
+      redacted: true,
+    });
   });
 
   it('says when the token came already expired', async () => {
