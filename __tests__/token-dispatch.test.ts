@@ -102,6 +102,26 @@ describe('createTokenDispatch: wrapping', () => {
     await expect(dispatch.wrap(() => Promise.reject('plain reason'))(config)).rejects.toBe('plain reason');
   });
 
+  it('cancels the unread web stream of a 401 it replays, whatever its cancel rejects with', async () => {
+    const { dispatch, provider } = harness();
+    const cancel = jest.fn(() => Promise.reject(new Error('stream already closed')));
+    let calls = 0;
+    const streaming: AxiosAdapter = (config) => {
+      calls += 1;
+      const status = calls === 1 ? 401 : 200;
+      const data = status === 401 ? { getReader: () => undefined, cancel } : 'ok';
+      const response = { data, status, statusText: '', headers: {}, config } as AxiosResponse;
+      return status === 200
+        ? Promise.resolve(response)
+        : Promise.reject(new AxiosError('Unauthorized', 'ERR_BAD_REQUEST', config, undefined, response));
+    };
+    const config = carrying(provider, await provider.fetchToken({}));
+    await expect(dispatch.wrap(streaming)(config)).resolves.toMatchObject({ status: 200, data: 'ok' });
+    expect(cancel).toHaveBeenCalledTimes(1);
+    // The rejection of cancel() was consumed: jest would fail this test on an unhandled one.
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+
   it('reuses one wrapper for equal adapter lists: axios copies its default list into every config', () => {
     const { dispatch } = harness();
     const wrapped = dispatch.wrap(['xhr', 'http', 'fetch']);
