@@ -124,6 +124,20 @@ describe('RedisTokenStore without a server', () => {
     }
   });
 
+  it('keeps the token out of the error of a compare-and-delete, whose arguments are no JSON', async () => {
+    const secret = 'access-token-that-must-not-leak';
+    const client: RedisClient = {
+      status: 'ready',
+      call: (...args) => Promise.reject(new Error(`ERR bad arguments ${args.join(' ')}`)),
+    };
+    const error = await new RedisTokenStore(client).delete('k', secret).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
+    expect(error).toMatchObject({ code: 'redis_error' });
+    expect(error?.message).not.toContain(secret);
+  });
+
   it('describes a failure without a message, and cuts a long one', async () => {
     const failing = (reason: unknown): RedisClient => ({
       status: 'ready',
