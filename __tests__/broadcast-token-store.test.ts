@@ -366,6 +366,21 @@ describe('BroadcastTokenStore', () => {
     ).rejects.toBe(failure);
   });
 
+  it("shares tokens on the channel 'axios-token-flight' when given no options", async () => {
+    const listener = new BroadcastChannel('axios-token-flight');
+    const keys: unknown[] = [];
+    listener.onmessage = (event: MessageEvent<{ key?: string }>) => keys.push(event.data.key);
+    const store = new BroadcastTokenStore();
+    stores.push(store);
+    try {
+      store.set('default-channel', token('t'), 60_000);
+      await delivered();
+      expect(keys).toContain('default-channel');
+    } finally {
+      listener.close();
+    }
+  });
+
   it('defaults to navigator.locks when present', async () => {
     const locks = new FakeLocks();
     const original = Object.getOwnPropertyDescriptor(globalThis, 'navigator');

@@ -559,6 +559,7 @@ describe('answers of an `http` instance that does not hand back text', () => {
     ],
     ['an object JSON cannot write', circular, ''],
     ['nothing', null, ''],
+    ['a function, which JSON does not write', () => undefined, ''],
   ])('keeps the body of an error answer given as %s as text, redacted', async (_name, data, body) => {
     const error = await failure(requestToken(request({ http: answering(400, data), retry: false })));
     expect(error.response?.body).toBe(body);
