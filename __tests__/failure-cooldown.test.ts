@@ -55,6 +55,15 @@ describe('FailureCooldown', () => {
     cooldown.clear();
     expect(cooldown.active('b')).toBeUndefined();
   });
+
+  it('ends when the clock is stepped back, instead of lasting as long as the step', () => {
+    const cooldown = new FailureCooldown(2000, clock);
+    cooldown.failed('k', refused(401));
+    expect(cooldown.active('k')).toBeDefined();
+    // NTP or a user sets the clock back an hour: the error must not be answered for an hour.
+    now -= 3_600_000;
+    expect(cooldown.active('k')).toBeUndefined();
+  });
 });
 
 describe('FailureCooldown and Retry-After', () => {

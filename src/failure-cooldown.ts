@@ -13,7 +13,10 @@ const CREDENTIAL_FAILURE_STATUSES = new Set([400, 401, 403]);
 export class FailureCooldown {
   readonly #durationMs: number;
   readonly #now: () => number;
-  readonly #failures = new Map<string, { readonly error: unknown; readonly until: number }>();
+  readonly #failures = new Map<
+    string,
+    { readonly error: unknown; readonly since: number; readonly until: number }
+  >();
   readonly #sweep = new ExpirySweep<{ readonly until: number }>((failure) => failure.until);
 
   constructor(durationMs: number, now: () => number) {
@@ -25,7 +28,9 @@ export class FailureCooldown {
   active(key: string): { error: unknown } | undefined {
     const failure = this.#failures.get(key);
     if (failure === undefined) return undefined;
-    if (this.#now() < failure.until) return failure;
+    const now = this.#now();
+    // A clock stepped back (NTP, a user) must not stretch the cool-down by the size of the step.
+    if (now >= failure.since && now < failure.until) return failure;
     this.#failures.delete(key);
     return undefined;
   }
@@ -36,7 +41,7 @@ export class FailureCooldown {
     const now = this.#now();
     const durationMs = isCredentialsFailure(error) ? this.#durationMs : retryAfterOfFailure(error, now);
     if (durationMs === 0) return;
-    this.#failures.set(key, { error, until: now + durationMs });
+    this.#failures.set(key, { error, since: now, until: now + durationMs });
     this.#sweep.written(this.#failures, now);
   }
 
