@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { inspect } from 'node:util';
 import { TokenAuthConfigError, TokenRequestError } from '../src/errors.js';
 import { MemoryTokenStore } from '../src/memory-token-store.js';
@@ -1096,5 +1097,28 @@ describe('TokenManager with many keys used once', () => {
     const live = await fetchOnce(manager, 'later', 10, time.now);
     expect(await countRetained(expired)).toBe(0);
     expect(await countRetained(live)).toBe(10);
+  });
+});
+
+describe('TokenManager with many concurrent fetches', () => {
+  it('adds no listener per fetch to a signal they share (Node warns of a leak past 10)', async () => {
+    const manager = new TokenManager();
+    const gates = Array.from({ length: 20 }, () => deferred<ReturnType<typeof token>>());
+    const signals: Array<AbortSignal | undefined> = [];
+    const running = gates.map((gate, i) =>
+      manager.getToken({
+        key: `tenant-${i}`,
+        fetchToken: ({ signal }) => {
+          signals.push(signal);
+          return gate.promise;
+        },
+      }),
+    );
+    await flush();
+    expect(signals).toHaveLength(20);
+    expect(getEventListeners(manager.lifetime, 'abort').length).toBeLessThanOrEqual(10);
+    manager.dispose();
+    expect(signals.every((signal) => signal?.aborted === true)).toBe(true);
+    await Promise.allSettled(running);
   });
 });

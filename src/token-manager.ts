@@ -1,6 +1,7 @@
 import { abortable, abortReason } from './abortable.js';
 import { FailureCooldown } from './failure-cooldown.js';
 import { FetchSignals } from './fetch-signals.js';
+import { FlightLifetimes } from './flight-lifetimes.js';
 import { InvalidatedTokens } from './invalidated-tokens.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { adoptedIssuedAt } from './refresh-schedule.js';
@@ -51,6 +52,7 @@ export class TokenManager {
   readonly #background = new Map<string, Promise<Token>>();
   readonly #flights: TokenFlights;
   readonly #fetchSignals = new FetchSignals();
+  readonly #flightLifetimes = new FlightLifetimes();
 
   /** @throws {TokenAuthConfigError} on an invalid option. */
   constructor(options: TokenManagerOptions = {}) {
@@ -70,7 +72,7 @@ export class TokenManager {
       this.emit(event),
     );
     this.#flights = new TokenFlights((provider, replacing, background) =>
-      this.#obtain(provider, replacing, background),
+      this.#flightLifetimes.run((lifetime) => this.#obtain(provider, replacing, background, lifetime)),
     );
   }
 
@@ -156,8 +158,10 @@ export class TokenManager {
    */
   dispose(): void {
     this.#ownStore?.clear();
-    this.#lifetime.abort(new DOMException('The token manager was disposed', 'AbortError'));
+    const disposed = new DOMException('The token manager was disposed', 'AbortError');
+    this.#lifetime.abort(disposed);
     this.#lifetime = new AbortController();
+    this.#flightLifetimes.abortAll(disposed);
     // Callers from now on start a flight of their own instead of joining one that was just aborted.
     this.#flights.reset();
     this.#entries.clear();
@@ -206,9 +210,13 @@ export class TokenManager {
     );
   }
 
-  async #obtain(provider: TokenProvider, replacing: string | undefined, background: boolean): Promise<Token> {
-    // A `dispose()` while this waits (for its turn, or for the store) ends it: `#lifetime` is replaced then.
-    const lifetime = this.#lifetime.signal;
+  async #obtain(
+    provider: TokenProvider,
+    replacing: string | undefined,
+    background: boolean,
+    lifetime: AbortSignal,
+  ): Promise<Token> {
+    // A `dispose()` while this waits (for its turn, or for the store) ends it: it aborts `lifetime`.
     const flight: Flight = { key: provider.key, replacing, lifetime, storeFailed: false };
     if (background) {
       // The request that noticed the refresh window does not wait for the refresh: start it on its own turn.
