@@ -1122,3 +1122,53 @@ describe('TokenManager with many concurrent fetches', () => {
     await Promise.allSettled(running);
   });
 });
+
+describe('TokenManager when the wall clock is set back', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+    jest.setSystemTime(T0);
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  /** A 1 h token cached, then the clock set back an hour (NTP, a user): `performance.now` goes on. */
+  async function cachedThenSetBack(): Promise<{
+    provider: ReturnType<typeof fakeProvider>;
+    manager: TokenManager;
+  }> {
+    const provider = fakeProvider({ lifetimeMs: 3_600_000 });
+    const manager = new TokenManager();
+    await manager.getToken(provider);
+    jest.setSystemTime(T0 - 3_600_000);
+    return { provider, manager };
+  }
+
+  it('does not send a token cached before the step past its real expiry', async () => {
+    const { provider, manager } = await cachedThenSetBack();
+    jest.advanceTimersByTime(3_660_000);
+    expect(manager.peekToken(provider)).toBeUndefined();
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-2' });
+    expect(provider.calls).toBe(2);
+  });
+
+  it('still refreshes it in the background in time, once', async () => {
+    const { provider, manager } = await cachedThenSetBack();
+    jest.advanceTimersByTime(3_550_000); // 50 s left: inside the 60 s refresh window
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-1');
+    await flush();
+    await flush();
+    expect(provider.calls).toBe(2);
+    expect(manager.peekToken(provider)?.accessToken).toBe('token-fake-2');
+    await flush();
+    expect(provider.calls).toBe(2);
+  });
+
+  it('takes a clock that jumps ahead (a laptop waking up) as it is', async () => {
+    const provider = fakeProvider({ lifetimeMs: 3_600_000 });
+    const manager = new TokenManager();
+    await manager.getToken(provider);
+    jest.setSystemTime(T0 + 3_600_000);
+    expect(manager.peekToken(provider)).toBeUndefined();
+  });
+});

@@ -17,6 +17,9 @@ export interface CacheEntry {
   /** No background refresh starts before this (one is running, or the last one failed). */
   backgroundAfter: number;
   backgroundFailures: number;
+  /** When it was cached: on the manager's clock, and on the monotonic clock (see `TokenCache.now`). */
+  cachedAt: number;
+  cachedAtElapsed: number;
 }
 
 /**
@@ -27,9 +30,12 @@ export class TokenCache {
   readonly #entries = new Map<string, CacheEntry>();
   readonly #sweep = new ExpirySweep<CacheEntry>((entry) => entry.token.expiresAt);
   readonly #policy: RefreshPolicy;
+  readonly #elapsed: (() => number) | undefined;
 
-  constructor(policy: RefreshPolicy) {
+  /** `elapsed`: a monotonic clock in ms, which no step of the wall clock moves; none for a custom clock. */
+  constructor(policy: RefreshPolicy, elapsed?: () => number) {
     this.#policy = policy;
+    this.#elapsed = elapsed;
   }
 
   get(key: string): CacheEntry | undefined {
@@ -39,12 +45,32 @@ export class TokenCache {
   /** The entry `token` gets when its token request was sent at `issuedAt`; not cached yet. */
   entryFor(token: TimedToken, issuedAt: number): CacheEntry {
     const { refreshAt, waitAt } = refreshSchedule(token.expiresAt, issuedAt, this.#policy);
-    return { token, refreshAt, waitAt, backgroundAfter: refreshAt, backgroundFailures: 0 };
+    return {
+      token,
+      refreshAt,
+      waitAt,
+      backgroundAfter: refreshAt,
+      backgroundFailures: 0,
+      cachedAt: issuedAt,
+      cachedAtElapsed: NaN,
+    };
   }
 
   set(key: string, entry: CacheEntry, now: number): void {
+    entry.cachedAt = now;
+    entry.cachedAtElapsed = this.#elapsed?.() ?? NaN;
     this.#entries.set(key, entry);
     this.#sweep.written(this.#entries, now);
+  }
+
+  /**
+   * `now` for `entry`, or later when the monotonic clock counts more time since it was cached: a wall
+   * clock stepped back (NTP, a user) must not keep a token in use past its real expiry. A clock that
+   * jumps ahead (a laptop waking up, a sleep the monotonic clock may not count) is taken as it is.
+   */
+  now(entry: CacheEntry, now: number): number {
+    if (this.#elapsed === undefined) return now;
+    return Math.max(now, entry.cachedAt + (this.#elapsed() - entry.cachedAtElapsed));
   }
 
   delete(key: string): void {

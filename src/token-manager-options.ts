@@ -26,7 +26,11 @@ export interface TokenManagerOptions {
   store?: TokenStore | undefined;
   /** Hook for logs and metrics. Never receives a secret or a token. */
   onEvent?: TokenEventListener | undefined;
-  /** Clock, epoch ms. Default `Date.now`. */
+  /**
+   * Clock, epoch ms. Default `Date.now`, with the time since a token was cached also counted on the
+   * monotonic clock, so that a wall clock set back does not keep it past its expiry; a clock given
+   * here is taken as it is.
+   */
   now?: (() => number) | undefined;
 }
 

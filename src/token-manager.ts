@@ -57,10 +57,10 @@ export class TokenManager {
   /** @throws {TokenAuthConfigError} on an invalid option. */
   constructor(options: TokenManagerOptions = {}) {
     checkManagerOptions(options);
-    this.#entries = new TokenCache({
-      refreshSkewMs: options.refreshSkewMs ?? 60_000,
-      minValidityMs: options.minValidityMs,
-    });
+    this.#entries = new TokenCache(
+      { refreshSkewMs: options.refreshSkewMs ?? 60_000, minValidityMs: options.minValidityMs },
+      options.now === undefined ? monotonicClock() : undefined,
+    );
     this.#defaultTtlMs = options.defaultTtlMs ?? 300_000;
     this.#maxTtlMs = options.maxTtlMs ?? 86_400_000;
     this.#onEvent = options.onEvent;
@@ -111,7 +111,7 @@ export class TokenManager {
       if (!hasProviderKey(provider)) throw missingProviderKey();
       return undefined;
     }
-    const now = this.#now();
+    const now = this.#entries.now(entry, this.#now());
     if (now < entry.refreshAt) return entry.token;
     if (now >= entry.waitAt) return undefined;
     if (now >= entry.backgroundAfter) this.#refreshInBackground(provider, entry);
@@ -202,7 +202,7 @@ export class TokenManager {
       // Still cached after a success: the refresh brought nothing to cache (a token expired on arrival).
       if (!failed && this.#entries.get(key) !== entry) return;
       const now = this.#now();
-      TokenCache.backgroundFailed(entry, now, retryAfterOfFailure(error, now));
+      TokenCache.backgroundFailed(entry, this.#entries.now(entry, now), retryAfterOfFailure(error, now));
     };
     flight.then(
       () => ended(false),
@@ -315,4 +315,9 @@ export class TokenManager {
     if (!lifetime.aborted) this.#entries.set(key, this.#entries.entryFor(token, sentAt), this.#now());
     return token;
   }
+}
+
+/** `performance.now`, where there is one (Node, browsers): it goes on counting when `Date.now` is set back. */
+function monotonicClock(): (() => number) | undefined {
+  return typeof performance === 'undefined' ? undefined : () => performance.now();
 }
