@@ -448,6 +448,18 @@ describe('retries', () => {
     expect(mock.history.post).toHaveLength(1);
   });
 
+  it('gives up with the last error when a backoff ends past the deadline (a busy loop, a sleep)', async () => {
+    let clock = 0;
+    mock.onPost().replyOnce(503, '', { 'retry-after': '2' }).onPost().reply(200, okBody);
+    const late = jest.fn(async (ms: number) => {
+      clock += ms + 60_000;
+    });
+    const error = await failure(requestToken(request(), {}, { now: () => clock, sleep: late }));
+    expect(error.status).toBe(503);
+    expect(late).toHaveBeenCalledTimes(1);
+    expect(mock.history.post).toHaveLength(1);
+  });
+
   it('shortens later attempts to what is left of the deadline', async () => {
     let clock = 0;
     mock.onPost().replyOnce(() => {

@@ -121,6 +121,9 @@ export async function requestToken(
     if (now() + delay >= deadline) throw outcome.error;
     await (hooks.sleep ?? sleep)(delay, signal, !background);
     signal?.throwIfAborted();
+    // A back-off that ended late (a busy event loop, a machine that slept) leaves no time to try
+    // again: an attempt with what is left, a millisecond, would fail as a timeout and hide this error.
+    if (now() >= deadline) throw outcome.error;
   }
 }
 
