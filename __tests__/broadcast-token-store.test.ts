@@ -355,6 +355,16 @@ describe('BroadcastTokenStore', () => {
     expect(a.get('k1')).toBeUndefined();
   });
 
+  it('a lone tab does not wait for unknown tabs for as long as its clock was set back', async () => {
+    let now = Date.now();
+    const alone = tab({ locks: new FakeLocks(), askTimeoutMs: 10_000, now: () => now });
+    now += 20_000;
+    now -= 3_600_000; // NTP or a user sets the clock back an hour
+    const started = Date.now();
+    await alone.singleFlight('p', async () => undefined);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('returns fn results and errors unchanged', async () => {
     const store = tab({ locks: new FakeLocks() });
     await expect(store.singleFlight('k', async () => 42)).resolves.toBe(42);

@@ -66,7 +66,8 @@ export class BroadcastTokenStore implements TokenStore {
   readonly #lockTimeoutMs: number;
   readonly #askTimeoutMs: number;
   readonly #now: () => number;
-  /** Until then, peers may exist that have not said `here` yet. */
+  /** From `#helloAt` until `#helloUntil`, peers may exist that have not said `here` yet. */
+  readonly #helloAt: number;
   readonly #helloUntil: number;
   #closed = false;
 
@@ -76,7 +77,8 @@ export class BroadcastTokenStore implements TokenStore {
     this.#lockTimeoutMs = positive('lockTimeoutMs', options.lockTimeoutMs, 30_000);
     this.#askTimeoutMs = positive('askTimeoutMs', options.askTimeoutMs, 100);
     this.#now = options.now ?? Date.now;
-    this.#helloUntil = this.#now() + this.#askTimeoutMs;
+    this.#helloAt = this.#now();
+    this.#helloUntil = this.#helloAt + this.#askTimeoutMs;
     this.#channel = new BroadcastChannel(this.#name);
     // Whatever another tab sent was checked by readBroadcastMessage: receiving it cannot throw.
     this.#channel.onmessage = (event: MessageEvent<unknown>) => {
@@ -188,8 +190,7 @@ export class BroadcastTokenStore implements TokenStore {
 
   /** Resolves once a peer offers a token for `key` other than this tab's copy, all peers said no, or time is up. */
   #askPeers(key: string): Promise<void> {
-    const mayHaveUnknownPeers = this.#now() < this.#helloUntil;
-    if (this.#closed || (this.#peers.size === 0 && !mayHaveUnknownPeers)) return Promise.resolve();
+    if (this.#closed || (this.#peers.size === 0 && !this.#mayHaveUnknownPeers())) return Promise.resolve();
     const id = randomUUID();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -256,7 +257,13 @@ export class BroadcastTokenStore implements TokenStore {
       entry.expiresAt > this.#now() &&
       !this.#deleted.includes(entry.token.accessToken);
     if (usable) question.done(entry);
-    else if (question.waitingFor.size === 0 && this.#now() >= this.#helloUntil) question.done(undefined);
+    else if (question.waitingFor.size === 0 && !this.#mayHaveUnknownPeers()) question.done(undefined);
+  }
+
+  /** Whether peers may exist that have not said `here` yet; not for the length of a clock set back. */
+  #mayHaveUnknownPeers(): boolean {
+    const now = this.#now();
+    return now >= this.#helloAt && now < this.#helloUntil;
   }
 
   #post(message: Message): void {
