@@ -300,6 +300,28 @@ describeWithRedis('RedisTokenStore on a real redis-server', () => {
       expect(await client(kind).command(['GET', lockKey])).toBe('stuck-holder');
     });
 
+    it('gives up after waitTimeoutMs even when the clock is set back meanwhile', async () => {
+      const prefix = `stepped-${randomUUID()}:`;
+      const store = new RedisTokenStore(client(kind).client, {
+        prefix,
+        waitTimeoutMs: 100,
+        pollIntervalMs: 10,
+      });
+      await client(kind).command(['SET', `${prefix}lock:stuck`, 'stuck-holder', 'PX', '10000']);
+      const realNow = Date.now.bind(Date);
+      let setBack = 0;
+      const now = jest.spyOn(Date, 'now').mockImplementation(() => realNow() - setBack);
+      // NTP or a user sets the clock back an hour while the store waits for the lock.
+      setTimeout(() => (setBack = 3_600_000), 30);
+      try {
+        const started = performance.now();
+        await expect(store.singleFlight('stuck', async () => 'done')).resolves.toBe('done');
+        expect(performance.now() - started).toBeLessThan(2000);
+      } finally {
+        now.mockRestore();
+      }
+    });
+
     it('adds no listener to the application client', async () => {
       const before = client(kind).listeners();
       const store = fresh(kind);

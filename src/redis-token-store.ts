@@ -138,10 +138,11 @@ export class RedisTokenStore implements TokenStore {
   async singleFlight<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const lockKey = `${this.#prefix}lock:${key}`;
     const owner = randomUUID();
-    const giveUpAt = Date.now() + this.#waitTimeoutMs;
+    // Counted on the monotonic clock: a wall clock set back must not stretch the wait by as much.
+    const giveUpAt = performance.now() + this.#waitTimeoutMs;
     for (;;) {
       if (await this.#takeLock(lockKey, owner)) return this.#holding(lockKey, owner, fn);
-      if (Date.now() >= giveUpAt) return fn();
+      if (performance.now() >= giveUpAt) return fn();
       // Jittered, so that waiting processes do not ask in lockstep.
       await sleep(this.#pollIntervalMs * (0.5 + Math.random()));
     }
