@@ -99,10 +99,19 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   // itself, or point the request elsewhere: at dispatch the caller wins too, a 401 for its
   // credentials drops no token, and the token goes only where it may.
   const sentAsIs = (config: InternalAxiosRequestConfig, state: RequestTokenState): boolean => {
+    if (!othersRunAfterOurs()) return false;
     if (inAuthorization && config.auth) return true;
     const current = authHeader.read(config.headers);
     const ours = current === undefined || current === null || current === '' || state.isOwnHeader(current);
     return !ours || !mayCarryToken(config);
+  };
+  // axios runs request interceptors in the reverse order of `use`: those registered before ours run
+  // after it. Without any (the usual case) the checks above are skipped on the hot path.
+  const othersRunAfterOurs = (): boolean => {
+    const handlers: readonly unknown[] | undefined = instance.interceptors.request.handlers;
+    if (!Array.isArray(handlers)) return true;
+    for (let index = 0; index < requestId; index += 1) if (handlers[index] != null) return true;
+    return false;
   };
   const dispatch = createTokenDispatch({ manager, header, retryOnStatus, attach, sentAsIs });
 
