@@ -1,5 +1,11 @@
 import { getEventListeners } from 'node:events';
-import { keepAliveUntilSettled, MAX_TIMER_DELAY_MS, sleep, yieldToEventLoop } from '../src/timers.js';
+import {
+  keepAliveUntilSettled,
+  MAX_TIMER_DELAY_MS,
+  monotonicClock,
+  sleep,
+  yieldToEventLoop,
+} from '../src/timers.js';
 
 /** Whether `promise` has settled after the pending microtasks ran. */
 async function settled(promise: Promise<unknown>): Promise<boolean> {
@@ -145,5 +151,34 @@ describe('keepAliveUntilSettled', () => {
     settle();
     await promise.catch(() => undefined);
     expect(jest.getTimerCount()).toBe(0);
+  });
+});
+
+describe('monotonicClock', () => {
+  it('counts on performance.now, which a wall clock set back does not move', () => {
+    const clock = monotonicClock();
+    expect(clock).toBeDefined();
+    const spy = jest.spyOn(Date, 'now').mockReturnValue(0);
+    try {
+      const before = clock!();
+      expect(Math.abs(before - performance.now())).toBeLessThan(50);
+      expect(clock!()).toBeGreaterThanOrEqual(before);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('is absent where there is no performance object', () => {
+    const saved = globalThis.performance;
+    Object.defineProperty(globalThis, 'performance', {
+      value: undefined,
+      configurable: true,
+      writable: true,
+    });
+    try {
+      expect(monotonicClock()).toBeUndefined();
+    } finally {
+      Object.defineProperty(globalThis, 'performance', { value: saved, configurable: true, writable: true });
+    }
   });
 });

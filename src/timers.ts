@@ -54,3 +54,8 @@ export function keepAliveUntilSettled(promise: Promise<unknown>): void {
   const release = (): void => clearInterval(timer);
   promise.then(release, release);
 }
+
+/** `performance.now`, where there is one (Node, browsers): it goes on counting when `Date.now` is set back. */
+export function monotonicClock(): (() => number) | undefined {
+  return typeof performance === 'undefined' ? undefined : () => performance.now();
+}

@@ -1,4 +1,5 @@
 import { abortable, abortReason } from './abortable.js';
+import { BackgroundRefreshes } from './background-refreshes.js';
 import { FailureCooldown } from './failure-cooldown.js';
 import { FetchSignals } from './fetch-signals.js';
 import { FlightLifetimes } from './flight-lifetimes.js';
@@ -11,7 +12,7 @@ import { boundedLifetime, checkProviderToken, providerFailure } from './provider
 import { SafeStore } from './safe-store.js';
 import { hasExpiry, TokenCache, type CacheEntry } from './token-cache.js';
 import { TokenFlights } from './token-flights.js';
-import { keepAliveUntilSettled, yieldToEventLoop } from './timers.js';
+import { keepAliveUntilSettled, monotonicClock, yieldToEventLoop } from './timers.js';
 import type { Token, TokenProvider } from './token.js';
 import { notifyListener, type TokenEvent, type TokenEventListener } from './token-events.js';
 import {
@@ -48,8 +49,7 @@ export class TokenManager {
   readonly #onEvent: TokenEventListener | undefined;
   readonly #now: () => number;
   #lifetime = new AbortController();
-  /** Running background refreshes: they keep no process alive in their back-off, unlike their callers. */
-  readonly #background = new Map<string, Promise<Token>>();
+  readonly #background = new BackgroundRefreshes();
   readonly #flights: TokenFlights;
   readonly #fetchSignals = new FetchSignals();
   readonly #flightLifetimes = new FlightLifetimes();
@@ -94,7 +94,7 @@ export class TokenManager {
     const flight = this.#load(provider);
     const waiting = abortable(flight, signal);
     // A caller that joined a background refresh keeps the process alive while it waits, as for a fetch.
-    if (this.#background.get(provider.key) === flight) keepAliveUntilSettled(waiting);
+    if (this.#background.isRunning(provider.key, flight)) keepAliveUntilSettled(waiting);
     return waiting;
   }
 
@@ -196,18 +196,12 @@ export class TokenManager {
     TokenCache.backgroundStarted(entry);
     const key = provider.key;
     const flight = this.#flights.start(provider, entry.token.accessToken, true);
-    this.#background.set(key, flight);
-    const ended = (failed: boolean, error?: unknown): void => {
-      if (this.#background.get(key) === flight) this.#background.delete(key);
+    this.#background.track(key, flight, (failed, error) => {
       // Still cached after a success: the refresh brought nothing to cache (a token expired on arrival).
       if (!failed && this.#entries.get(key) !== entry) return;
       const now = this.#now();
       TokenCache.backgroundFailed(entry, this.#entries.now(entry, now), retryAfterOfFailure(error, now));
-    };
-    flight.then(
-      () => ended(false),
-      (error: unknown) => ended(true, error),
-    );
+    });
   }
 
   async #obtain(
@@ -315,9 +309,4 @@ export class TokenManager {
     if (!lifetime.aborted) this.#entries.set(key, this.#entries.entryFor(token, sentAt), this.#now());
     return token;
   }
-}
-
-/** `performance.now`, where there is one (Node, browsers): it goes on counting when `Date.now` is set back. */
-function monotonicClock(): (() => number) | undefined {
-  return typeof performance === 'undefined' ? undefined : () => performance.now();
 }
