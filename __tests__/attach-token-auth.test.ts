@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import axios, {
   AxiosError,
+  type AxiosHeaders,
   type AxiosInstance,
   type AxiosRequestConfig,
   type AxiosResponse,
@@ -609,6 +610,31 @@ describe('attachTokenAuth: alongside other interceptors', () => {
     expect(seen).toEqual(['Basic YWRtaW4=', 'Bearer token-fake-1', 'Basic YWRtaW4=', undefined]);
     expect(provider.calls).toBe(1);
     expect(events.map((e) => e.type)).toEqual(['fetch', 'fetched']);
+  });
+
+  it('sends a header that a transformRequest of the app set as it is, and never replays it', async () => {
+    const builtIn = [axios.defaults.transformRequest ?? []].flat();
+    const api = axios.create({
+      baseURL: 'https://api.example.com/v1',
+      transformRequest: [
+        (data: unknown, headers: AxiosHeaders) => {
+          if (headers.get('X-Admin') === '1') headers.set('Authorization', 'Basic YWRtaW4=');
+          return data;
+        },
+        ...builtIn,
+      ],
+    });
+    const mock = new MockAdapter(api);
+    const provider = fakeProvider();
+    attachTokenAuth(api, { provider, manager: new TokenManager() });
+    const seen = guardedApi(mock, () => ['token-fake-1']);
+    await api.get('/warm');
+    await expect(api.get('/admin', { headers: { 'X-Admin': '1' } })).rejects.toMatchObject({
+      response: { status: 401 },
+    });
+    await api.get('/again');
+    expect(seen).toEqual(['Bearer token-fake-1', 'Basic YWRtaW4=', 'Bearer token-fake-1']);
+    expect(provider.calls).toBe(1);
   });
 
   it('sends no token to another origin that an interceptor running after ours points the request to', async () => {

@@ -1,4 +1,4 @@
-import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import axios, { type AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
 import {
   checkAttachOptions,
   type AttachTokenAuthOptions,
@@ -99,14 +99,15 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   // itself, or point the request elsewhere: at dispatch the caller wins too, a 401 for its
   // credentials drops no token, and the token goes only where it may.
   const sentAsIs = (config: InternalAxiosRequestConfig, state: RequestTokenState): boolean => {
-    if (!othersRunAfterOurs()) return false;
+    if (!othersRunAfterOurs() && !hasOwnTransforms(config)) return false;
     if (inAuthorization && config.auth) return true;
     const current = authHeader.read(config.headers);
     const ours = current === undefined || current === null || current === '' || state.isOwnHeader(current);
     return !ours || !mayCarryToken(config);
   };
   // axios runs request interceptors in the reverse order of `use`: those registered before ours run
-  // after it. Without any (the usual case) the checks above are skipped on the hot path.
+  // after it. Without any, and without a `transformRequest` of the app's (which is handed the
+  // headers too), the usual case, the checks above are skipped on the hot path.
   const othersRunAfterOurs = (): boolean => {
     const handlers: readonly unknown[] | undefined = instance.interceptors.request.handlers;
     if (!Array.isArray(handlers)) return true;
@@ -198,6 +199,17 @@ function forgetEarlierPass(config: InternalAxiosRequestConfig): void {
   const previous = config.tokenAuth;
   if (!previous || previous.state === undefined) return;
   config.tokenAuth = previous.provider === undefined ? undefined : { provider: previous.provider };
+}
+
+/** axios' own request transforms, as it was loaded; one the app adds may set the header itself. */
+const builtInTransforms: readonly unknown[] = [axios.defaults.transformRequest ?? []].flat();
+
+function hasOwnTransforms(config: InternalAxiosRequestConfig): boolean {
+  const transforms = config.transformRequest;
+  if (transforms === undefined) return false;
+  if (!Array.isArray(transforms)) return !builtInTransforms.includes(transforms);
+  for (const transform of transforms) if (!builtInTransforms.includes(transform)) return true;
+  return false;
 }
 
 function frozenTokenAuth(
