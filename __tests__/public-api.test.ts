@@ -136,6 +136,12 @@ const custom: import('axios-token-flight').TokenProvider = {
   key: 'custom',
   fetchToken: async () => ({ accessToken: 'a', tokenType: 'Bearer', expiresAt: null, scope: unset, raw: {} }),
 };
+// A provider wrapping another hands on the context it was given, optional fields and all.
+const forwarding: import('axios-token-flight').TokenProvider = {
+  key: 'forwarding',
+  fetchToken: ({ signal, background, maxTtlMs }) => custom.fetchToken({ signal, background, maxTtlMs }),
+};
+void forwarding.fetchToken({ signal: unset, background: unset, maxTtlMs: unset });
 parseTokenResponse('{}', {
   receivedAt: unset, sentAt: unset, serverDate: unset, maxTtlMs: unset, providerKey: unset,
   endpoint: unset, status: unset, contentType: unset, secrets: unset,

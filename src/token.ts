@@ -15,14 +15,14 @@ export interface Token {
 /** What a provider's `fetchToken` is given. */
 export interface FetchTokenContext {
   /** Aborted when nobody needs the token any more (the manager was disposed). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * True when no request waits for this token (a refresh ahead of expiry): the provider must then not
    * keep a Node process alive, e.g. with a ref'd back-off timer.
    */
-  readonly background?: boolean;
+  readonly background?: boolean | undefined;
   /** The manager's `maxTtlMs`: a provider that reads lifetimes from answers caps them at this. */
-  readonly maxTtlMs?: number;
+  readonly maxTtlMs?: number | undefined;
 }
 
 /**
