@@ -83,7 +83,7 @@ function countingProvider(key = 'p', delayMs = 20): TokenProvider & { fetches: n
 
 describe('BroadcastTokenStore', () => {
   it('hands a stored token to the other tabs, and honours the ttl', async () => {
-    const [a, b] = [tab({ locks: undefined }), tab({ locks: undefined })];
+    const [a, b] = [tab({ locks: null }), tab({ locks: null })];
     a.set('k', token('one'), 60_000);
     expect(a.get('k')?.accessToken).toBe('one');
     await delivered();
@@ -93,7 +93,7 @@ describe('BroadcastTokenStore', () => {
   });
 
   it('broadcasts delete as a compare-and-delete, and a deleted token never comes back', async () => {
-    const [a, b] = [tab({ locks: undefined }), tab({ locks: undefined })];
+    const [a, b] = [tab({ locks: null }), tab({ locks: null })];
     a.set('k', token('one'), 60_000);
     await delivered();
     expect(a.delete('k', 'other')).toBe(false);
@@ -110,7 +110,7 @@ describe('BroadcastTokenStore', () => {
 
   it('does not keep the expired tokens of keys nobody reads again', async () => {
     let now = Date.now();
-    const store = tab({ locks: undefined, now: () => now });
+    const store = tab({ locks: null, now: () => now });
     const refs = Array.from({ length: 1_023 }, (_, i) => {
       const once = token(`once-${i}`);
       store.set(`tenant-${i}`, once, 1_000);
@@ -123,7 +123,7 @@ describe('BroadcastTokenStore', () => {
   });
 
   it('does not adopt an expired token from another tab', async () => {
-    const [a, b] = [tab({ locks: undefined }), tab({ locks: undefined })];
+    const [a, b] = [tab({ locks: null }), tab({ locks: null })];
     a.set('k', { ...token('old'), expiresAt: Date.now() + 30 }, 30);
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(b.get('k')).toBeUndefined();
@@ -208,8 +208,8 @@ describe('BroadcastTokenStore', () => {
   it('without navigator.locks every tab fetches its own token', async () => {
     const provider = countingProvider();
     const managers = [
-      new TokenManager({ store: tab({ locks: undefined }) }),
-      new TokenManager({ store: tab({ locks: undefined }) }),
+      new TokenManager({ store: tab({ locks: null }) }),
+      new TokenManager({ store: tab({ locks: null }) }),
     ];
     await delivered();
     await Promise.all(managers.map((manager) => manager.getToken(provider)));
@@ -300,10 +300,7 @@ describe('BroadcastTokenStore', () => {
   });
 
   it('does not wait for a tab that said goodbye', async () => {
-    const [a, b] = [
-      tab({ locks: undefined, askTimeoutMs: 300 }),
-      tab({ locks: undefined, askTimeoutMs: 300 }),
-    ];
+    const [a, b] = [tab({ locks: null, askTimeoutMs: 300 }), tab({ locks: null, askTimeoutMs: 300 })];
     // Past the hello window: each tab knows the other, and waits for no tab it has not heard of.
     await new Promise((resolve) => setTimeout(resolve, 350));
     a.close();
@@ -319,7 +316,7 @@ describe('BroadcastTokenStore', () => {
     listener.onmessage = (event: MessageEvent<{ type: string }>) => said.push(event.data.type);
     try {
       // Just opened: it cannot know yet whether other tabs exist, so it would wait askTimeoutMs.
-      const store = tab({ locks: undefined, askTimeoutMs: 5_000 });
+      const store = tab({ locks: null, askTimeoutMs: 5_000 });
       const started = Date.now();
       const result = store.singleFlight('k', async () => 'fetched');
       await delivered();
@@ -335,7 +332,7 @@ describe('BroadcastTokenStore', () => {
   });
 
   it('keeps working alone once closed, and keeps a token that cannot be sent to the other tabs', async () => {
-    const [a, b] = [tab({ locks: undefined }), tab({ locks: undefined })];
+    const [a, b] = [tab({ locks: null }), tab({ locks: null })];
     const unclonable = { ...token('local'), raw: { refresh: () => undefined } };
     expect(() => a.set('k', unclonable, 60_000)).not.toThrow();
     a.close();
@@ -346,7 +343,7 @@ describe('BroadcastTokenStore', () => {
   });
 
   it('remembers the last 32 deleted tokens, not every token ever deleted', async () => {
-    const [a, b] = [tab({ locks: undefined }), tab({ locks: undefined })];
+    const [a, b] = [tab({ locks: null }), tab({ locks: null })];
     for (let i = 0; i < 33; i += 1) a.delete(`k${i}`, `deleted-${i}`);
     b.set('k0', token('deleted-0'), 60_000);
     b.set('k1', token('deleted-1'), 60_000);
@@ -399,6 +396,9 @@ describe('BroadcastTokenStore', () => {
       const store = tab();
       await store.singleFlight('k', async () => undefined);
       expect(locks.granted).toBe(1);
+      // An option left undefined (e.g. filled from configuration) means the default too.
+      await tab({ locks: undefined }).singleFlight('k', async () => undefined);
+      expect(locks.granted).toBe(2);
     } finally {
       if (original === undefined) delete (globalThis as { navigator?: unknown }).navigator;
       else Object.defineProperty(globalThis, 'navigator', original);

@@ -28,8 +28,11 @@ export interface BroadcastTokenStoreOptions {
    * whether others exist, so its first fetch waits this long. Default 100.
    */
   askTimeoutMs?: number | undefined;
-  /** The lock manager. Default `navigator.locks`; without one every tab fetches its own token. */
-  locks?: LockManagerLike | undefined;
+  /**
+   * The lock manager. Default `navigator.locks`; without one (or with `null`) every tab fetches its
+   * own token.
+   */
+  locks?: LockManagerLike | null | undefined;
   /** Clock, epoch ms. Default `Date.now`. */
   now?: (() => number) | undefined;
 }
@@ -73,7 +76,7 @@ export class BroadcastTokenStore implements TokenStore {
 
   constructor(options: BroadcastTokenStoreOptions = {}) {
     this.#name = options.channel ?? 'axios-token-flight';
-    this.#locks = 'locks' in options ? options.locks : defaultLocks();
+    this.#locks = options.locks === undefined ? defaultLocks() : (options.locks ?? undefined);
     this.#lockTimeoutMs = positive('lockTimeoutMs', options.lockTimeoutMs, 30_000);
     this.#askTimeoutMs = positive('askTimeoutMs', options.askTimeoutMs, 100);
     this.#now = options.now ?? Date.now;
