@@ -35,8 +35,8 @@ export type TokenEvent =
 /** The {@link TokenStore} method a `store_error` event reports as failed. */
 export type StoreOperation = 'get' | 'set' | 'delete' | 'singleFlight';
 
-/** Receives {@link TokenEvent}s. Errors it throws (or, when async, rejects with) are ignored. */
-export type TokenEventListener = (event: TokenEvent) => void;
+/** Receives {@link TokenEvent}s. What it returns, throws or (when async) rejects with is ignored. */
+export type TokenEventListener = (event: TokenEvent) => unknown;
 
 /** Tells `listener` of `event`; what it throws, or rejects with when async, must not break token handling. */
 export function notifyListener(listener: TokenEventListener, event: TokenEvent): void {
