@@ -101,9 +101,7 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
   const sentAsIs = (config: InternalAxiosRequestConfig, state: RequestTokenState): boolean => {
     if (!othersRunAfterOurs() && !hasOwnTransforms(config)) return false;
     if (inAuthorization && config.auth) return true;
-    const current = authHeader.read(config.headers);
-    const ours = current === undefined || current === null || current === '' || state.isOwnHeader(current);
-    return !ours || !mayCarryToken(config);
+    return isCallersHeader(authHeader.read(config.headers), state) || !mayCarryToken(config);
   };
   // axios runs request interceptors in the reverse order of `use`: those registered before ours run
   // after it. Without any, and without a `transformRequest` of the app's (which is handed the
@@ -123,10 +121,10 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     // axios turns `auth` into `Authorization: Basic ...`, which replaces any token set there.
     if (inAuthorization && config.auth) return undefined;
     const current = authHeader.read(config.headers);
-    const ours = perRequest?.state?.isOwnHeader(current) === true;
-    if (!ours && current !== undefined && current !== null && current !== '') return undefined;
+    const state = perRequest ? perRequest.state : undefined;
+    if (isCallersHeader(current, state)) return undefined;
     // A header this plugin set on an earlier pass (axios-retry resends the config) is stale either way.
-    if (ours) authHeader.remove(config.headers);
+    if (state?.isOwnHeader(current) === true) authHeader.remove(config.headers);
     if (!mayCarryToken(config)) return undefined;
     const chosen = perRequest?.provider ?? select(config);
     if (chosen === undefined || isOwnTokenRequest(config, chosen)) return undefined;
@@ -188,6 +186,11 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     instance.interceptors.response.eject(responseId);
     attached.delete(instance);
   };
+}
+
+/** Whether `current`, the token header's value, is one the caller set: not empty, and not ours. */
+function isCallersHeader(current: unknown, state: RequestTokenState | undefined): boolean {
+  return current !== undefined && current !== null && current !== '' && state?.isOwnHeader(current) !== true;
 }
 
 /**

@@ -26,12 +26,7 @@ export function fromTransportError(
   timeoutMs: number,
 ): AttemptFailure {
   const axiosCode = axios.isAxiosError(error) ? error.code : undefined;
-  const base = {
-    providerKey: request.providerKey,
-    endpoint: request.tokenUrl,
-    secrets: request.secrets,
-    cause: error,
-  };
+  const base = errorBase(error, request);
   if (axiosCode === 'ECONNABORTED' || axiosCode === 'ETIMEDOUT') return timedOut(error, request, timeoutMs);
   const answer = axios.isAxiosError(error) ? error.response : undefined;
   if (axiosCode === 'ERR_BAD_RESPONSE' && answer === undefined) {
@@ -71,14 +66,21 @@ export function brokeOff(response: AxiosResponse): boolean {
 export function timedOut(error: unknown, request: FailedRequest, timeoutMs: number): AttemptFailure {
   return {
     error: new TokenRequestError({
-      providerKey: request.providerKey,
-      endpoint: request.tokenUrl,
-      secrets: request.secrets,
-      cause: error,
+      ...errorBase(error, request),
       code: 'timeout',
       description: `no answer within ${timeoutMs} ms`,
     }),
     retryable: true,
+  };
+}
+
+/** What every error of a failed attempt of `request` names, and its `cause`. */
+function errorBase(error: unknown, request: FailedRequest) {
+  return {
+    providerKey: request.providerKey,
+    endpoint: request.tokenUrl,
+    secrets: request.secrets,
+    cause: error,
   };
 }
 
