@@ -1,17 +1,16 @@
-import { followSignal } from './abortable.js';
-
 /**
- * The signals handed to providers, one per fetch, each knowing the key it fetches for: a request
- * that carries one is that fetch's own token request, and must not wait for the token it brings.
+ * The signals handed to providers, each knowing the key it fetches for: a request that carries one
+ * is that fetch's own token request, and must not wait for the token it brings. The signal is the
+ * flight's own lifetime (one controller per flight, aborted by `dispose()`), marked, not followed:
+ * no second controller and listener per fetch.
  */
 export class FetchSignals {
   readonly #keys = new WeakMap<object, string>();
 
-  /** A signal for one fetch of `key`, aborted with `lifetime`; `release` lets go of `lifetime` once it ends. */
-  start(key: string, lifetime: AbortSignal): { readonly signal: AbortSignal; release(): void } {
-    const { controller, release } = followSignal(lifetime);
-    this.#keys.set(controller.signal, key);
-    return { signal: controller.signal, release };
+  /** Marks `lifetime`, the signal of one flight, as handed to a fetch of `key`; returns it. */
+  mark(lifetime: AbortSignal, key: string): AbortSignal {
+    this.#keys.set(lifetime, key);
+    return lifetime;
   }
 
   /** Whether `signal` was handed to a fetch of `key`. */

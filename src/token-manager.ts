@@ -270,9 +270,9 @@ export class TokenManager {
     this.emit({ type: 'fetch', key, background });
     const sentAt = this.#now();
     let fetched: Token;
-    const fetching = this.#fetchSignals.start(key, lifetime);
+    const signal = this.#fetchSignals.mark(lifetime, key);
     try {
-      const answer = provider.fetchToken({ signal: fetching.signal, background, maxTtlMs: this.#maxTtlMs });
+      const answer = provider.fetchToken({ signal, background, maxTtlMs: this.#maxTtlMs });
       // Ended by `dispose()` even when the provider does not watch its signal; a provider may also
       // answer with a plain value.
       fetched = checkProviderToken(await abortable(Promise.resolve(answer), lifetime), key);
@@ -284,8 +284,6 @@ export class TokenManager {
       this.emit({ type: 'fetch_failed', key, error: providerFailure(error, key), background });
       this.#cooldown.failed(key, error);
       throw error;
-    } finally {
-      fetching.release();
     }
     this.#cooldown.succeeded(key);
     const token = boundedLifetime(fetched, sentAt, this.#defaultTtlMs, this.#maxTtlMs);
