@@ -1,5 +1,14 @@
-import { AxiosError, type Cancel, type CancelToken, type InternalAxiosRequestConfig } from 'axios';
+import {
+  AxiosError,
+  getAdapter,
+  type Cancel,
+  type CancelToken,
+  type InternalAxiosRequestConfig,
+} from 'axios';
 import { timerDelay } from './timers.js';
+
+/** What a request's `adapter` names: axios' own adapters by name, in a list, or a function. */
+export type AdapterSpec = NonNullable<InternalAxiosRequestConfig['adapter']>;
 
 /** A request waiting for its token, told when its cancel token or its timeout ends the wait. */
 export interface WaitEnder {
@@ -19,9 +28,10 @@ export class RequestWait {
   readonly #cancelToken: CancelToken | undefined;
   readonly #onCancel: ((cancel: Cancel) => void) | undefined;
 
-  constructor(config: InternalAxiosRequestConfig, waiter: WaitEnder) {
+  /** `adapter` is the one that will send the request: it decides the code of a timeout error. */
+  constructor(config: InternalAxiosRequestConfig, waiter: WaitEnder, adapter: AdapterSpec) {
     if (hasTimeout(config)) {
-      this.#timer = setTimeout(timedOut, timerDelay(config.timeout), config, waiter);
+      this.#timer = setTimeout(timedOut, timerDelay(config.timeout), config, waiter, adapter);
       // The token request keeps the process alive while it runs; the timer need not.
       (this.#timer as { unref?: () => void }).unref?.();
     }
@@ -54,14 +64,29 @@ function hasTimeout(
   return Number.isFinite(timeout) && timeout > 0;
 }
 
-function timedOut(config: InternalAxiosRequestConfig, waiter: WaitEnder): void {
-  waiter.endWait(timeoutError(config));
+function timedOut(config: InternalAxiosRequestConfig, waiter: WaitEnder, adapter: AdapterSpec): void {
+  waiter.endWait(timeoutError(config, adapter));
 }
 
-/** The error axios' own adapters reject with when `timeout` runs out. */
-function timeoutError(config: InternalAxiosRequestConfig): AxiosError {
+/**
+ * The error axios' own adapters reject with when `timeout` runs out: `ECONNABORTED` from `xhr` and
+ * `http` (`ETIMEDOUT` with `clarifyTimeoutError`), always `ETIMEDOUT` from `fetch`.
+ */
+function timeoutError(config: InternalAxiosRequestConfig, adapter: AdapterSpec): AxiosError {
   const message = config.timeoutErrorMessage || `timeout of ${config.timeout}ms exceeded`;
-  const code =
-    config.transitional?.clarifyTimeoutError === true ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED;
-  return new AxiosError(message, code, config);
+  const clarified = config.transitional?.clarifyTimeoutError === true || sendsWithFetch(adapter, config);
+  return new AxiosError(message, clarified ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED, config);
+}
+
+/** Whether axios resolves `adapter` to its `fetch` adapter (marked `adapterName` by older axios, cached per `env` by newer). */
+function sendsWithFetch(adapter: AdapterSpec, config: InternalAxiosRequestConfig): boolean {
+  try {
+    const resolved = getAdapter(adapter, config);
+    return (
+      (resolved as { adapterName?: unknown }).adapterName === 'fetch' ||
+      resolved === getAdapter('fetch', config)
+    );
+  } catch {
+    return false;
+  }
 }

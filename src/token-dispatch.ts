@@ -11,7 +11,7 @@ import { providerFailure } from './provider-token.js';
 import { answeredWithoutHeader } from './redirect-guard.js';
 import { readyForReplay } from './replay-body.js';
 import type { RequestTokenState } from './request-token-state.js';
-import { RequestWait, type WaitEnder } from './request-wait.js';
+import { RequestWait, type AdapterSpec, type WaitEnder } from './request-wait.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
 import type { Token, TokenProvider } from './token.js';
 import type { TokenManager } from './token-manager.js';
@@ -52,7 +52,7 @@ export interface TokenDispatch {
 }
 
 /** axios' own default, for a request whose config names no adapter. */
-const DEFAULT_ADAPTERS: NonNullable<InternalAxiosRequestConfig['adapter']> = ['xhr', 'http', 'fetch'];
+const DEFAULT_ADAPTERS: AdapterSpec = ['xhr', 'http', 'fetch'];
 
 export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatch {
   const { manager, header, retryOnStatus, attach, sentAsIs } = options;
@@ -107,10 +107,11 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     config: InternalAxiosRequestConfig,
     provider: TokenProvider,
     replayed: boolean,
+    adapter: AdapterSpec,
     next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
   ): Promise<AxiosResponse> =>
     new Promise<AxiosResponse>((resolve, reject) => {
-      const pending = new PendingRequest(steps, config, provider, replayed, next, resolve, reject);
+      const pending = new PendingRequest(steps, config, provider, replayed, adapter, next, resolve, reject);
       // A request whose cancel token was cancelled already starts no token request.
       if (pending.waiting) waitForToken(provider, config.signal as AbortSignal | undefined, pending);
     });
@@ -155,7 +156,7 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
       if (!readyForReplay(config)) return settle();
       release(answer?.data);
       manager.emit({ type: 'retry', key: state.providerKey, status });
-      return withToken(config, state.provider, true, (replay) =>
+      return withToken(config, state.provider, true, inner, (replay) =>
         send(replay).catch((again: unknown) => fail(again, replay)),
       );
     };
@@ -178,7 +179,7 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
       pinMultipartBoundary(config);
       if (!state.awaitingToken && manager.isBefore(state.sendableUntil)) return attempt(config);
       // No token yet, or the one set ran out while an interceptor held the request: take a new one.
-      return withToken(config, state.provider, state.replayed, attempt);
+      return withToken(config, state.provider, state.replayed, inner, attempt);
     };
     wrappers.add(wrapper);
     lastInner = adapter;
@@ -250,6 +251,7 @@ class PendingRequest implements TokenWaiter, WaitEnder {
     config: InternalAxiosRequestConfig,
     provider: TokenProvider,
     replayed: boolean,
+    adapter: AdapterSpec,
     next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
     resolve: (response: AxiosResponse | PromiseLike<AxiosResponse>) => void,
     reject: (error: unknown) => void,
@@ -261,7 +263,7 @@ class PendingRequest implements TokenWaiter, WaitEnder {
     this.#next = next;
     this.#resolve = resolve;
     this.#reject = reject;
-    this.#wait = RequestWait.needed(config) ? new RequestWait(config, this) : undefined;
+    this.#wait = RequestWait.needed(config) ? new RequestWait(config, this, adapter) : undefined;
     // A cancel token cancelled already told this request while its wait was being set up.
     if (!this.#waiting) this.#wait?.end();
   }

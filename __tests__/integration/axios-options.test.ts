@@ -95,6 +95,39 @@ beforeEach(() => {
 afterEach(() => manager.dispose());
 
 describe.each(['http', 'fetch'] as const)('with the %s adapter', (adapter) => {
+  test('a timeout while the request waits for its token has the code of this adapter’s own timeout', async () => {
+    // axios' own: the API holds its answer past the timeout.
+    api.answer = (res) => {
+      setTimeout(() => res.writeHead(200).end('{}'), 300).unref();
+      return true;
+    };
+    const own: unknown = await axios
+      .get(`${api.url}/slow`, { adapter, timeout: 50 })
+      .catch((error: unknown) => error);
+    api.answer = undefined;
+    // Ours: the token is what takes too long.
+    const slow = new TokenManager();
+    const waiting = axios.create({ baseURL: api.url, adapter });
+    attachTokenAuth(waiting, {
+      manager: slow,
+      provider: {
+        key: 'slow',
+        fetchToken: ({ signal }) =>
+          new Promise<Token>((_resolve, reject) =>
+            signal?.addEventListener('abort', () => reject(signal.reason)),
+          ),
+      },
+    });
+    const ours: unknown = await waiting.get('/x', { timeout: 50 }).catch((error: unknown) => error);
+    slow.dispose();
+    expect(axios.isAxiosError(own)).toBe(true);
+    expect(axios.isAxiosError(ours)).toBe(true);
+    const { code, message } = own as { code: string; message: string };
+    expect(code).toBe(adapter === 'fetch' ? 'ETIMEDOUT' : 'ECONNABORTED');
+    expect(ours).toMatchObject({ code, message });
+    expect(api.headers.filter((headers) => headers.authorization !== undefined)).toEqual([]);
+  });
+
   test('a request with `auth` is sent with its Basic credentials; a 401 for them leaves the token alone', async () => {
     await client.get('/warm', { adapter });
     api.refused.add(`Basic ${Buffer.from('user:pass').toString('base64')}`);
