@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import axios from 'axios';
@@ -216,6 +218,52 @@ describe('axios-token-flight token', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('ATF_CLIENT_SECRET');
     expect(lab.stats.tokenRequests).toBe(0);
+  });
+
+  it('goes through the proxy HTTP_PROXY names, as any axios program in Node does', async () => {
+    const lab80 = new URL(lab.tokenUrl());
+    const seen: string[] = [];
+    // A forward proxy: the request line carries the absolute URL of a host only the proxy can reach.
+    const proxy = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} host=${req.headers.host}`);
+      const target = new URL(req.url ?? '/');
+      const upstream = httpRequest(
+        {
+          host: lab80.hostname,
+          port: lab80.port,
+          path: target.pathname + target.search,
+          method: req.method,
+          headers: req.headers,
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    });
+    await new Promise<void>((ready) => proxy.listen(0, '127.0.0.1', ready));
+    try {
+      const tokenUrl = `http://idp.proxied.test${lab80.pathname}`;
+      const run = await runCli(
+        [
+          'token',
+          '--preset',
+          'client-credentials',
+          '--token-url',
+          tokenUrl,
+          '--allow-insecure-http',
+          '--json',
+        ],
+        { ...CLIENT_ENV, HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` },
+      );
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ tokenType: 'Bearer' });
+      expect(seen).toEqual([`POST ${tokenUrl} host=idp.proxied.test`]);
+    } finally {
+      await new Promise<void>((closed) => proxy.close(() => closed()));
+    }
   });
 
   it('exits 2 on an unknown preset or a missing token URL', async () => {
