@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { notifyListener, type TokenEvent, type TokenEventListener } from '../src/token-events.js';
 import { collectUnhandledRejections } from './support/unhandled-rejections.js';
 
@@ -23,6 +24,26 @@ describe('notifyListener', () => {
       await new Promise((resolve) => setImmediate(resolve));
     });
     expect(unhandled).toEqual([]);
+  });
+
+  it('ignores the rejection of a promise from another realm, or of any thenable, too', async () => {
+    const ForeignPromise = runInNewContext('Promise') as PromiseConstructor;
+    expect(ForeignPromise).not.toBe(Promise);
+    let thenableHandled = false;
+    const unhandled = await collectUnhandledRejections(async () => {
+      notifyListener(() => ForeignPromise.reject(new Error('listener of an iframe failed')), event);
+      notifyListener(
+        () => ({
+          then: (_resolve: unknown, reject: unknown) => {
+            thenableHandled = typeof reject === 'function';
+          },
+        }),
+        event,
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    expect(unhandled).toEqual([]);
+    expect(thenableHandled).toBe(true);
   });
 
   it('types a listener as one that may return a promise, as an async one does', () => {

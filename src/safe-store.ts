@@ -1,5 +1,6 @@
 import type { Token } from './token.js';
 import type { StoreOperation, TokenEvent } from './token-events.js';
+import { isThenable } from './thenable.js';
 import type { TokenStore } from './token-store.js';
 
 /**
@@ -128,8 +129,4 @@ export class SafeStore {
     if (operation !== 'get') this.#outage.failedWrites.add(operation);
     if (!reported) this.#emit({ type: 'store_error', key, operation, error });
   }
-}
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as Partial<PromiseLike<T>> | null | undefined)?.then === 'function';
 }

@@ -1,3 +1,5 @@
+import { isThenable } from './thenable.js';
+
 /** What {@link TokenManagerOptions.onEvent} receives. Events never carry a secret or a token. */
 export type TokenEvent =
   /** A token request starts. `background`: a request-free refresh of a still-usable token. */
@@ -42,7 +44,8 @@ export type TokenEventListener = (event: TokenEvent) => unknown;
 export function notifyListener(listener: TokenEventListener, event: TokenEvent): void {
   try {
     const result: unknown = listener(event);
-    if (result instanceof Promise) result.catch(ignore);
+    // Any thenable: a promise of another realm (an iframe's listener) or of a promise library too.
+    if (isThenable(result)) Promise.resolve(result).catch(ignore);
   } catch {
     // A faulty listener is ignored.
   }
