@@ -133,3 +133,37 @@ describe('scrubAxiosError on a real Node request', () => {
     expect(error.response?.status).toBe(401);
   });
 });
+
+describe('scrubAxiosError on a streamed answer', () => {
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      res.statusCode = 403;
+      res.end('forbidden');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("hides the body's request and socket too, and the body stays readable", async () => {
+    const error = await axios.get(url, { headers: { Authorization: OWN }, responseType: 'stream' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (!axios.isAxiosError(error)) throw new Error('expected an axios error');
+    const body = error.response?.data as NodeJS.ReadableStream & { req?: { _header?: string } };
+    expect(inspect(error, { depth: 4 })).toContain(ACCESS_TOKEN);
+    scrubAxiosError(error, 'Authorization', state);
+    for (const text of renderings(error)) expect(text).not.toContain(ACCESS_TOKEN);
+    expect(body.req?._header).toContain(ACCESS_TOKEN);
+    let text = '';
+    for await (const chunk of body) text += String(chunk);
+    expect(text).toBe('forbidden');
+  });
+});

@@ -5,13 +5,25 @@ import type { RequestTokenState } from './request-token-state.js';
  * Takes the token this library attached out of an axios error before the application sees it:
  * the header leaves `error.config.headers` (a replay of `error.config`, as axios-retry does, gets a
  * fresh token from the interceptor), and the Node `ClientRequest` / XHR, whose raw header text holds
- * the token, stays readable as `error.request` but out of `JSON.stringify` and `util.inspect`.
+ * the token, stays readable as `error.request` (and a streamed body's `req`) but out of
+ * `JSON.stringify` and `util.inspect`.
  */
 export function scrubAxiosError(error: Partial<AxiosError>, header: string, state: RequestTokenState): void {
   const headers = error.config?.headers;
   if (headers !== undefined && state.isOwnHeader(headers.get(header))) headers.delete(header);
   hide(error, 'request');
-  if (error.response !== undefined) hide(error.response, 'request');
+  if (error.response === undefined) return;
+  hide(error.response, 'request');
+  // A `responseType: 'stream'` body in Node is the `IncomingMessage`: that request is its `req`,
+  // and, while the body is unread, the `_httpMessage` of its `socket` (also named `client`).
+  const body: unknown = error.response.data;
+  if (isNodeStream(body)) for (const property of ['req', 'socket', 'client']) hide(body, property);
+}
+
+function isNodeStream(value: unknown): value is object {
+  return (
+    value !== null && typeof value === 'object' && typeof (value as { pipe?: unknown }).pipe === 'function'
+  );
 }
 
 /**
