@@ -84,8 +84,13 @@ function errorBase(error: unknown, request: FailedRequest) {
   };
 }
 
-/** The status of an answer axios refused while reading it (Node keeps the response on the request). */
+/**
+ * The status of an answer axios refused while reading it: Node keeps the response on the request
+ * (`res`), and over HTTP/2 the request is the response's stream itself.
+ */
 function refusedAnswerStatus(error: unknown): number | undefined {
-  const status = (error as { request?: { res?: { statusCode?: unknown } } } | null)?.request?.res?.statusCode;
+  type Refused = { request?: { res?: { statusCode?: unknown }; statusCode?: unknown } } | null;
+  const request = (error as Refused)?.request;
+  const status = request?.res?.statusCode ?? request?.statusCode;
   return typeof status === 'number' ? status : undefined;
 }

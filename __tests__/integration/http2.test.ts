@@ -197,4 +197,11 @@ describe('the token request over HTTP/2', () => {
       expect(text).not.toContain(basic);
     }
   });
+
+  test('an answer over the size limit names its status, as over HTTP/1', async () => {
+    const api = attached(provider('/large'));
+    const error: unknown = await api.get('/v1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error).toMatchObject({ status: 200, code: 'invalid_token_response' });
+  });
 });
