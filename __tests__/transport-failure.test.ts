@@ -96,6 +96,12 @@ describe('brokeOff', () => {
     expect(brokeOff(answer(503))).toBe(false);
     expect(brokeOff(answer(400))).toBe(false);
   });
+
+  it('is a success axios settled over HTTP/2 with the stream reset half-way', () => {
+    expect(brokeOff({ ...answer(200, '{"access'), request: { rstCode: 8 } })).toBe(true);
+    expect(brokeOff({ ...answer(200, '{}'), request: { rstCode: 0 } })).toBe(false);
+    expect(brokeOff({ ...answer(401, '{}'), request: { rstCode: 8 } })).toBe(false);
+  });
 });
 
 describe('timedOut', () => {

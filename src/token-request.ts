@@ -16,7 +16,7 @@ import { sleep, timerDelay, yieldToEventLoop } from './timers.js';
 import type { Token } from './token.js';
 import { isBytes } from './token-body.js';
 import { readTokenErrorBody } from './token-error-body.js';
-import { brokeOff, fromTransportError, timedOut, type AttemptFailure } from './transport-failure.js';
+import { brokeOff, cutOff, fromTransportError, timedOut, type AttemptFailure } from './transport-failure.js';
 
 /** One token request, fully built by a provider. */
 export interface TokenHttpRequest {
@@ -175,6 +175,7 @@ async function attemptOnce(
   } finally {
     exchange.clear();
   }
+  if (brokeOff(response)) return cutOff(response, request);
   // The server's `Date` is compared with this clock when the answer came, not after a yield.
   const times = { sentAt, receivedAt: now() };
   if (background) {

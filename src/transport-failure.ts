@@ -2,6 +2,8 @@ import axios, { type AxiosResponse } from 'axios';
 import { TokenRequestError } from './errors.js';
 import { MAX_TOKEN_BODY_BYTES } from './token-body.js';
 
+const BROKE_OFF = 'the answer broke off before its body was complete';
+
 /** A failed attempt of a token request, and whether another one is worth it. */
 export interface AttemptFailure {
   readonly error: unknown;
@@ -43,7 +45,7 @@ export function fromTransportError(
     typeof systemCode === 'string'
       ? systemCode
       : answer !== undefined
-        ? 'the answer broke off before its body was complete'
+        ? BROKE_OFF
         : axiosCode !== undefined && axiosCode !== 'ERR_NETWORK'
           ? axiosCode
           : undefined;
@@ -54,12 +56,28 @@ export function fromTransportError(
 }
 
 /**
- * Whether `response`, which axios rejected, is a success whose body never fully arrived (the
- * connection closed half-way, its compression broke): a transient failure, not the server's answer.
- * Any other status says what it says, whatever became of its body.
+ * Whether `response` is a success whose body never fully arrived (the connection closed half-way,
+ * its compression broke): a transient failure, not the server's answer. axios rejects such an answer,
+ * or, over HTTP/2, settles it with the part that came, its stream (`request`) reset. Any other
+ * status says what it says, whatever became of its body.
  */
 export function brokeOff(response: AxiosResponse): boolean {
-  return response.status >= 200 && response.status < 300 && response.data === undefined;
+  if (response.status < 200 || response.status >= 300) return false;
+  const rstCode = (response.request as { rstCode?: unknown } | null | undefined)?.rstCode;
+  return response.data === undefined || (typeof rstCode === 'number' && rstCode !== 0);
+}
+
+/** The failure of an attempt whose answer, which axios settled, {@link brokeOff}. */
+export function cutOff(response: AxiosResponse, request: FailedRequest): AttemptFailure {
+  return {
+    error: new TokenRequestError({
+      ...errorBase(undefined, request),
+      status: response.status,
+      code: 'network_error',
+      description: BROKE_OFF,
+    }),
+    retryable: true,
+  };
 }
 
 /** An attempt that ran out of time, however axios or the exchange's deadline noticed it. */
