@@ -15,3 +15,17 @@ describe('MemoryTokenStore with keys used once', () => {
     expect(store.size).toBeLessThanOrEqual(2_000);
   });
 });
+
+describe('MemoryTokenStore made before a test installs fake timers', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('reads the fake clock', () => {
+    const store = new MemoryTokenStore();
+    jest.useFakeTimers();
+    store.set('key', { accessToken: 'a', tokenType: 'Bearer', expiresAt: null, raw: {} }, 60_000);
+    jest.setSystemTime(Date.now() + 60_000);
+    expect(store.get('key')).toBeUndefined();
+  });
+});

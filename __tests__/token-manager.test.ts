@@ -1172,3 +1172,33 @@ describe('TokenManager when the wall clock is set back', () => {
     expect(manager.peekToken(provider)).toBeUndefined();
   });
 });
+
+describe('TokenManager made before a test installs fake timers', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  /** A 1 h token cached on a test's fake clock (set to the real time), then that clock set past its expiry. */
+  async function cachedThenExpired(manager: TokenManager, provider: TokenProvider): Promise<void> {
+    jest.useFakeTimers();
+    await manager.getToken(provider);
+    jest.setSystemTime(Date.now() + 3_600_000);
+  }
+
+  it('reads the fake clock (a manager made at import, as the default one)', async () => {
+    const manager = new TokenManager();
+    const provider = fakeProvider({ lifetimeMs: 3_600_000, now: () => Date.now() });
+    await cachedThenExpired(manager, provider);
+    expect(manager.peekToken(provider)).toBeUndefined();
+  });
+
+  it('reads the fake clock of each test, not that of the one it was made under', async () => {
+    jest.useFakeTimers();
+    const manager = new TokenManager();
+    jest.useRealTimers();
+    const provider = fakeProvider({ lifetimeMs: 3_600_000, now: () => Date.now() });
+    await cachedThenExpired(manager, provider);
+    expect(manager.peekToken(provider)).toBeUndefined();
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'token-fake-2' });
+  });
+});

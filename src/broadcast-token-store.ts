@@ -5,7 +5,7 @@ import {
 } from './broadcast-message.js';
 import { ExpirySweep } from './expiry-sweep.js';
 import { randomUUID } from './random-uuid.js';
-import { timerDelay } from './timers.js';
+import { timerDelay, wallClock } from './timers.js';
 import type { Token } from './token.js';
 import type { TokenStore } from './token-store.js';
 
@@ -79,7 +79,7 @@ export class BroadcastTokenStore implements TokenStore {
     this.#locks = options.locks === undefined ? defaultLocks() : (options.locks ?? undefined);
     this.#lockTimeoutMs = positive('lockTimeoutMs', options.lockTimeoutMs, 30_000);
     this.#askTimeoutMs = positive('askTimeoutMs', options.askTimeoutMs, 100);
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? wallClock;
     this.#helloAt = this.#now();
     this.#helloUntil = this.#helloAt + this.#askTimeoutMs;
     this.#channel = new BroadcastChannel(this.#name);

@@ -1,4 +1,5 @@
 import { ExpirySweep } from './expiry-sweep.js';
+import { wallClock } from './timers.js';
 import type { Token } from './token.js';
 import type { TokenStore } from './token-store.js';
 
@@ -23,7 +24,7 @@ export class MemoryTokenStore implements TokenStore {
   readonly #now: () => number;
 
   constructor(options: MemoryTokenStoreOptions = {}) {
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? wallClock;
   }
 
   get(key: string): Token | undefined {

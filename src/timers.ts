@@ -59,3 +59,8 @@ export function keepAliveUntilSettled(promise: Promise<unknown>): void {
 export function monotonicClock(): (() => number) | undefined {
   return typeof performance === 'undefined' ? undefined : () => performance.now();
 }
+
+/** `Date.now()` of whatever `Date` is current when called: fake timers replace `Date` itself. */
+export function wallClock(): number {
+  return Date.now();
+}

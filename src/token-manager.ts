@@ -12,7 +12,7 @@ import { boundedLifetime, checkProviderToken, providerFailure } from './provider
 import { SafeStore } from './safe-store.js';
 import { hasExpiry, TokenCache, type CacheEntry } from './token-cache.js';
 import { TokenFlights } from './token-flights.js';
-import { keepAliveUntilSettled, monotonicClock, yieldToEventLoop } from './timers.js';
+import { keepAliveUntilSettled, monotonicClock, wallClock, yieldToEventLoop } from './timers.js';
 import type { Token, TokenProvider } from './token.js';
 import { notifyListener, type TokenEvent, type TokenEventListener } from './token-events.js';
 import {
@@ -64,7 +64,9 @@ export class TokenManager {
     this.#defaultTtlMs = options.defaultTtlMs ?? 300_000;
     this.#maxTtlMs = options.maxTtlMs ?? 86_400_000;
     this.#onEvent = options.onEvent;
-    this.#now = options.now ?? Date.now;
+    // Read at each call, not bound now: a test's fake timers installed later (a new fake `Date` per
+    // test) are the clock of a manager made at import, as the process-wide default is.
+    this.#now = options.now ?? wallClock;
     this.#cooldown = new FailureCooldown(options.failureCooldownMs ?? 0, this.#now);
     this.#invalidated = new InvalidatedTokens(this.#maxTtlMs, this.#now);
     this.#ownStore = options.store === undefined ? new MemoryTokenStore({ now: this.#now }) : undefined;
