@@ -273,6 +273,26 @@ describe('errors', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('bounds the exchange by the timeout also when the adapter ignores the signal (a mock that never answers)', async () => {
+    mock.onPost().reply(() => new Promise(() => undefined));
+    const started = Date.now();
+    const error = await failure(requestToken(request({ timeoutMs: 50, retry: false })));
+    expect(error).toMatchObject({ code: 'timeout', description: 'no answer within 50 ms' });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('ends at once when its signal aborts, though the adapter ignores the signal', async () => {
+    const controller = new AbortController();
+    const reason = new Error('disposed');
+    mock.onPost().reply(() => {
+      setTimeout(() => controller.abort(reason), 10);
+      return new Promise(() => undefined);
+    });
+    await expect(requestToken(request({ timeoutMs: 60_000 }), { signal: controller.signal })).rejects.toBe(
+      reason,
+    );
+  });
+
   it('retries a 200 whose body broke off, as a network error', async () => {
     let calls = 0;
     const brokenOnce = axios.create({

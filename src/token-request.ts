@@ -1,5 +1,6 @@
 import type {} from './axios-config.js';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import { abortable } from './abortable.js';
 import { TokenRequestError, type TokenErrorResponse } from './errors.js';
 import { startExchangeDeadline } from './exchange-deadline.js';
 import { redactSecrets } from './redact-secrets.js';
@@ -163,7 +164,12 @@ async function attemptOnce(
   const sentAt = now();
   const exchange = startExchangeDeadline(timeoutMs, signal);
   try {
-    response = await http.request<unknown>({ ...config, signal: exchange.signal });
+    // Raced with the deadline too: an adapter that ignores the signal (a test's mock, a custom one)
+    // must not hold the token request, and every caller waiting for it, without end.
+    response = await abortable(
+      http.request<unknown>({ ...config, signal: exchange.signal }),
+      exchange.signal,
+    );
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     if (exchange.expired) return timedOut(error, request, timeoutMs);
