@@ -152,6 +152,13 @@ describe('keepAliveUntilSettled', () => {
     await promise.catch(() => undefined);
     expect(jest.getTimerCount()).toBe(0);
   });
+
+  it('holds nothing that fake timers told to run all timers take for an endless loop', () => {
+    jest.useFakeTimers();
+    keepAliveUntilSettled(new Promise<void>(() => undefined));
+    expect(() => jest.runAllTimers()).not.toThrow();
+    expect(jest.getTimerCount()).toBe(0);
+  });
 });
 
 describe('monotonicClock', () => {

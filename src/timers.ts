@@ -48,10 +48,13 @@ export function yieldToEventLoop(): Promise<void> {
 /**
  * Keeps a Node process alive until `promise` settles: for a caller that waits on work whose own
  * waits do not (a background refresh it joined, in its back-off).
+ *
+ * One timeout, not an interval: that work ends within its deadline, long before 24 days, and fake
+ * timers told to run all (`jest.runAllTimers()`) would take an interval for an endless loop.
  */
 export function keepAliveUntilSettled(promise: Promise<unknown>): void {
-  const timer = setInterval(() => undefined, MAX_TIMER_DELAY_MS);
-  const release = (): void => clearInterval(timer);
+  const timer = setTimeout(() => undefined, MAX_TIMER_DELAY_MS);
+  const release = (): void => clearTimeout(timer);
   promise.then(release, release);
 }
 
