@@ -157,6 +157,14 @@ export const client = {
     setTimeout(() => controller.abort(), afterMs);
     return outcomeOf(() => api!.get('/w/aborted', { signal: controller.signal }));
   },
+  /** Sequential requests for `durationMs`, starting `afterMs` from now. */
+  async steady(afterMs: number, durationMs: number): Promise<Outcome[]> {
+    await new Promise((resolve) => setTimeout(resolve, afterMs));
+    const outcomes: Outcome[] = [];
+    const stopAt = performance.now() + durationMs;
+    while (performance.now() < stopAt) outcomes.push(await request(`/w/steady-${outcomes.length}`));
+    return outcomes;
+  },
   /** A POST whose body is of `kind`. */
   post(kind: BodyKind): Promise<Outcome> {
     return outcomeOf(() => api!.post(`/w/post-${kind}`, body(kind)));

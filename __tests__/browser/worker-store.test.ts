@@ -86,6 +86,24 @@ describeInChromium('BroadcastTokenStore shared by a page, its workers and a shar
     expect(lab.stats.tokenRequests).toBe(2);
   });
 
+  it('a token nearing expiry is refreshed once for every context, in the background', async () => {
+    await startEveryone();
+    lab.setTokenLifetime(3_000);
+    try {
+      await session.each(EVERYONE, 'burst', 2);
+      lab.setTokenDelay(300);
+      // From half of its 3 s life on, every context keeps sending requests while one refresh runs.
+      const during = await session.each<Outcome[]>(EVERYONE, 'steady', 1_700, 600);
+      for (const outcome of during.flat()) expect(outcome.status).toBe(200);
+      expect(Math.max(...during.flat().map((outcome) => outcome.ms))).toBeLessThan(300);
+      await sleep(500);
+      expect(lab.stats.tokenRequests).toBe(2);
+      expect(lab.stats.expiredTokenSeen).toBe(0);
+    } finally {
+      lab.setTokenLifetime(600_000);
+    }
+  });
+
   /** Starts `holder`'s fetch, which the token endpoint never answers; resolves once it is on its way. */
   async function holdTheLock(holder: string): Promise<void> {
     lab.setTokenFault({ kind: 'times', count: 1, fault: { kind: 'hang' } });
