@@ -1,6 +1,7 @@
 // Bundled by esbuild and run in Chromium: the test drives it through `window.atf`.
 import axios, { type AxiosInstance } from 'axios';
 import { BroadcastTokenStore } from '../../src/browser.js';
+import { outcomeOf, type Outcome } from './outcome.js';
 import {
   attachTokenAuth,
   clientCredentials,
@@ -19,30 +20,14 @@ export interface PageSetup {
   channel?: string;
 }
 
-export interface Outcome {
-  status?: number;
-  error?: string;
-  code?: string;
-  ms: number;
-}
-
 let api: AxiosInstance;
 let manager: TokenManager;
 let detach: DetachTokenAuth | undefined;
 let store: BroadcastTokenStore | undefined;
 const events: Record<string, number> = {};
 
-async function request(path: string, config: Parameters<AxiosInstance['get']>[1] = {}): Promise<Outcome> {
-  const started = performance.now();
-  try {
-    const response = await api.get(path, config);
-    return { status: response.status, ms: performance.now() - started };
-  } catch (error) {
-    const failure = error as { name?: string; code?: string; response?: { status: number } };
-    if (failure.response !== undefined)
-      return { status: failure.response.status, ms: performance.now() - started };
-    return { error: failure.name ?? 'Error', code: failure.code ?? '', ms: performance.now() - started };
-  }
+function request(path: string, config: Parameters<AxiosInstance['get']>[1] = {}): Promise<Outcome> {
+  return outcomeOf(() => api.get(path, config));
 }
 
 const atf = {

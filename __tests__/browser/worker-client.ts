@@ -1,6 +1,7 @@
 // Bundled into a page and into workers (dedicated, shared, service): it touches no `window`.
 import axios, { type AxiosInstance } from 'axios';
 import { BroadcastTokenStore } from '../../src/browser.js';
+import { outcomeOf, type Outcome } from './outcome.js';
 import {
   attachTokenAuth,
   clientCredentials,
@@ -23,13 +24,6 @@ export interface ClientSetup {
   /** Share tokens on this channel with a BroadcastTokenStore. */
   channel?: string | undefined;
   lockTimeoutMs?: number | undefined;
-}
-
-export interface Outcome {
-  status?: number;
-  error?: string;
-  code?: string;
-  ms: number;
 }
 
 /** What the context offers, where the package or axios may look for it. */
@@ -105,19 +99,6 @@ function body(kind: BodyKind): unknown {
       return new TextEncoder().encode('buffer body').buffer;
     default:
       return { json: true };
-  }
-}
-
-async function outcomeOf(send: () => Promise<{ status: number }>): Promise<Outcome> {
-  const started = performance.now();
-  try {
-    const response = await send();
-    return { status: response.status, ms: performance.now() - started };
-  } catch (error) {
-    const failure = error as { name?: string; code?: string; response?: { status: number } };
-    if (failure.response !== undefined)
-      return { status: failure.response.status, ms: performance.now() - started };
-    return { error: failure.name ?? 'Error', code: failure.code ?? '', ms: performance.now() - started };
   }
 }
 

@@ -1,6 +1,6 @@
 import type { AuthLab } from '../support/auth-lab.js';
 import { describeInChromium, type BrowserLab } from '../support/browser-page.js';
-import type { Outcome } from './worker-client.js';
+import type { Outcome } from './outcome.js';
 import { startWorkerLab, WorkerSession } from './worker-session.js';
 
 jest.setTimeout(60_000);

@@ -1,6 +1,7 @@
 import type { AuthLab } from '../support/auth-lab.js';
 import { describeInChromium, type BrowserLab } from '../support/browser-page.js';
-import type { BodyKind, ClientEnv, ClientSetup, Outcome } from './worker-client.js';
+import type { Outcome } from './outcome.js';
+import type { BodyKind, ClientEnv, ClientSetup } from './worker-client.js';
 import type { WorkerKind } from './worker-page.js';
 import { STRICT_CSP, startWorkerLab, WorkerSession } from './worker-session.js';
 
