@@ -1,5 +1,6 @@
 import axios, { type AxiosResponse } from 'axios';
 import { TokenRequestError } from './errors.js';
+import { describeSystemError } from './system-error.js';
 import { MAX_TOKEN_BODY_BYTES } from './token-body.js';
 
 const BROKE_OFF = 'the answer broke off before its body was complete';
@@ -40,10 +41,11 @@ export function fromTransportError(
       retryable: false,
     };
   }
-  const systemCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  const system = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  const systemCode = system?.code;
   const description =
     typeof systemCode === 'string'
-      ? systemCode
+      ? describeSystemError(systemCode, typeof system?.message === 'string' ? system.message : undefined)
       : answer !== undefined
         ? BROKE_OFF
         : axiosCode !== undefined && axiosCode !== 'ERR_NETWORK'
