@@ -72,6 +72,17 @@ describe('fromTransportError', () => {
     ).toBeUndefined();
   });
 
+  it('does not retry a certificate Node rejected, but does retry a reset connection', () => {
+    const rejected = axiosError('ERR_NETWORK', {
+      cause: Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }),
+    });
+    expect(fromTransportError(rejected, REQUEST, 250).retryable).toBe(false);
+    const reset = axiosError('ERR_NETWORK', {
+      cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+    });
+    expect(fromTransportError(reset, REQUEST, 250).retryable).toBe(true);
+  });
+
   it('does not retry a request that was cancelled', () => {
     expect(fromTransportError(axiosError('ERR_CANCELED'), REQUEST, 250).retryable).toBe(false);
   });

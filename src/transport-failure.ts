@@ -1,6 +1,6 @@
 import axios, { type AxiosResponse } from 'axios';
 import { TokenRequestError } from './errors.js';
-import { describeSystemError } from './system-error.js';
+import { describeSystemError, isCertificateError } from './system-error.js';
 import { MAX_TOKEN_BODY_BYTES } from './token-body.js';
 
 const BROKE_OFF = 'the answer broke off before its body was complete';
@@ -53,7 +53,9 @@ export function fromTransportError(
           : undefined;
   return {
     error: new TokenRequestError({ ...base, status: answer?.status, code: 'network_error', description }),
-    retryable: axiosCode !== 'ERR_CANCELED',
+    // A certificate this machine rejects is rejected again on every attempt.
+    retryable:
+      axiosCode !== 'ERR_CANCELED' && !(typeof systemCode === 'string' && isCertificateError(systemCode)),
   };
 }
 

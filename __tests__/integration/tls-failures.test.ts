@@ -93,6 +93,13 @@ describe.each(presets)('%s over TLS', (_name, preset) => {
     },
   );
 
+  it.each(failures)('does not retry %s', async (_label, server, trusted) => {
+    const before = servers[server]!.connections();
+    const provider = preset(`${servers[server]!.url}/token`, trusted);
+    await expectTokenRequestError(manager.getToken(provider));
+    expect(servers[server]!.connections() - before).toBe(1);
+  });
+
   it('fails the request with the same description', async () => {
     const api = axios.create({ baseURL: 'http://127.0.0.1:9' });
     attachTokenAuth(api, { provider: preset(`${servers['expired']!.url}/token`, true), manager });
