@@ -2,6 +2,7 @@ import type {} from './axios-config.js';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { abortable } from './abortable.js';
 import { TokenRequestError, type TokenErrorResponse } from './errors.js';
+import { describeErrorAnswer } from './error-answer.js';
 import { startExchangeDeadline } from './exchange-deadline.js';
 import { redactSecrets } from './redact-secrets.js';
 import { MAX_TOKEN_BODY_BYTES, parseTokenResponse } from './parse-token-response.js';
@@ -218,7 +219,9 @@ function fromResponse(
     endpoint: request.tokenUrl,
     status: response.status,
     code: said?.code,
-    description: said?.description,
+    description:
+      said?.description ??
+      describeErrorAnswer(response.status, request.tokenUrl, (name) => headerOf(response.headers, name)),
     secrets: request.secrets,
     response: safeResponse(response, request.secrets),
   });
