@@ -414,6 +414,34 @@ describe('attachTokenAuth: 401 handling', () => {
     expect(provider.calls).toBe(2);
   });
 
+  it('replays with the provider the selector chose for the request, not an earlier one of the same key', async () => {
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    let valid = ['old-1'];
+    const seen = guardedApi(mock, () => valid);
+    // A secret rotated: the selector now returns a new provider of the same key, whose token is still cached.
+    const old = fakeProvider({ key: 'tenant' });
+    old.next = async (call) => {
+      if (call === 1) return token('old-1', Date.now() + 300_000);
+      throw new TokenRequestError({
+        providerKey: 'tenant',
+        endpoint: 'https://auth',
+        status: 401,
+        code: 'invalid_client',
+      });
+    };
+    const rotated = fakeProvider({ key: 'tenant' });
+    rotated.next = async (call) => token(`new-${call}`, Date.now() + 300_000);
+    let current: TokenProvider = old;
+    attachTokenAuth(api, { provider: () => current, manager: new TokenManager() });
+    await api.get('/a');
+    // The old secret no longer works, and the API refuses the tokens issued for it.
+    [current, valid] = [rotated, ['new-1']];
+    await expect(api.get('/b')).resolves.toMatchObject({ status: 200 });
+    expect(seen).toEqual(['Bearer old-1', 'Bearer old-1', 'Bearer new-1']);
+    expect(rotated.calls).toBe(1);
+  });
+
   it('does not replay on 403, on network errors, or on statuses outside retryOnStatus', async () => {
     const { api, mock, provider } = setup();
     mock.onGet('/forbidden').reply(403);

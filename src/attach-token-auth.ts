@@ -57,11 +57,14 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     typeof options.provider === 'function' ? options.provider : constant(options.provider);
 
   // Requests sent with the same cached token share one frozen `tokenAuth` value: no allocation per request.
-  let shared: { token: Token; key: string; value: string; tokenAuth: TokenAuthRequestOptions } | undefined;
+  // Only for the same provider object: a selector's new one for a key (a rotated secret) must be the
+  // one a 401 replay fetches with.
+  let shared:
+    { token: Token; provider: TokenProvider; value: string; tokenAuth: TokenAuthRequestOptions } | undefined;
 
   const attach: AttachToken = (config, provider, token, replayed) => {
     const override = config.tokenAuth ? config.tokenAuth.provider : undefined;
-    if (!replayed && override === undefined && shared?.token === token && shared.key === provider.key) {
+    if (!replayed && override === undefined && shared?.token === token && shared.provider === provider) {
       authHeader.write(config.headers, shared.value);
       config.tokenAuth = shared.tokenAuth;
       return;
@@ -77,7 +80,7 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
       ),
       override,
     );
-    if (!replayed && override === undefined) shared = { token, key: provider.key, value, tokenAuth };
+    if (!replayed && override === undefined) shared = { token, provider, value, tokenAuth };
     authHeader.write(config.headers, value);
     config.tokenAuth = tokenAuth;
   };
