@@ -123,8 +123,12 @@ function sender(client: RedisClient): Sender {
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number, command: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    // Timers run before the I/O of the same turn: a reply that came while this process was busy (a
+    // cold burst over many keys) is read first, so the process's own lag is not taken for Redis's.
     const timer = setTimeout(() => {
-      reject(new TokenFlightError(`Redis ${command} timed out after ${timeoutMs} ms`, 'redis_timeout'));
+      setImmediate(() => {
+        reject(new TokenFlightError(`Redis ${command} timed out after ${timeoutMs} ms`, 'redis_timeout'));
+      });
     }, timerDelay(timeoutMs));
     timer.unref?.();
     // The late settlement of a timed-out command is consumed here, never left unhandled.
