@@ -34,4 +34,19 @@ describe('InvalidatedTokens', () => {
     expect(invalidated.has('recent-0', 'token-0')).toBe(true);
     expect(invalidated.has('recent-23', 'token-23')).toBe(true);
   });
+
+  it('forgets a token whose expiry it was told a minute after that expiry, not after keepMs', () => {
+    let now = 0;
+    const invalidated = new InvalidatedTokens(86_400_000, () => now);
+    // One refused token per request, each a 5-minute one: a day of them would pile up otherwise.
+    invalidated.add('k', 'expiring', 300_000);
+    invalidated.add('k', 'late-401');
+    now = 300_000 + 59_000;
+    for (let i = 0; i < 1_024; i += 1) invalidated.add(`other-${i}`, `token-${i}`, now + 300_000);
+    expect(invalidated.has('k', 'expiring')).toBe(true);
+    now = 300_000 + 60_000;
+    for (let i = 0; i < 2_048; i += 1) invalidated.add(`more-${i}`, `token-${i}`, now + 300_000);
+    expect(invalidated.has('k', 'expiring')).toBe(false);
+    expect(invalidated.has('k', 'late-401')).toBe(true);
+  });
 });

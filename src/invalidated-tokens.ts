@@ -1,5 +1,8 @@
 import { ExpirySweep } from './expiry-sweep.js';
 
+/** How long past its known expiry an invalidated token is still refused. */
+const EXPIRY_MARGIN_MS = 60_000;
+
 interface Invalidation {
   readonly until: number;
 }
@@ -22,9 +25,15 @@ export class InvalidatedTokens {
     this.#now = now;
   }
 
-  add(key: string, accessToken: string): void {
+  /**
+   * `expiresAt`, when known, shortens the memory: no store hands a token back once it expired (a
+   * copy read elsewhere may state a slightly later expiry, hence the margin), and under a stream of
+   * 401s, one per request, `keepMs` of them would pile up.
+   */
+  add(key: string, accessToken: string, expiresAt = Infinity): void {
     const now = this.#now();
-    this.#tokens.set(entryKey(key, accessToken), { until: now + this.#keepMs });
+    const until = Math.min(now + this.#keepMs, expiresAt + EXPIRY_MARGIN_MS);
+    this.#tokens.set(entryKey(key, accessToken), { until });
     this.#sweep.written(this.#tokens, now);
   }
 

@@ -143,7 +143,8 @@ export class TokenManager {
   async invalidate(key: string, accessToken?: string): Promise<boolean> {
     const entry = this.#entries.get(key);
     const dropped = accessToken ?? entry?.token.accessToken;
-    if (dropped !== undefined) this.#invalidated.add(key, dropped);
+    const expiresAt = entry?.token.accessToken === dropped ? entry?.token.expiresAt : undefined;
+    if (dropped !== undefined) this.#invalidated.add(key, dropped, expiresAt);
     let removed = false;
     if (entry !== undefined && (accessToken === undefined || entry.token.accessToken === accessToken)) {
       this.#entries.delete(key);
