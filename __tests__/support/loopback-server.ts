@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 
 // Captured at load time so that tests using jest fake timers do not freeze the servers' clock.
 const realNow = Date.now.bind(Date);
@@ -82,6 +82,18 @@ export function send(
   res.end(text);
 }
 
+/** Listens on 127.0.0.1 and an ephemeral port, which it resolves to; rejects if the server cannot listen. */
+export async function listenOnLoopback(server: NetServer): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
 /** Starts a node:http server on 127.0.0.1 and an ephemeral port; every request body is read before `handler`. */
 export async function startLoopbackServer(handler: RequestHandler): Promise<LoopbackServer> {
   const timers = new Set<ReturnType<typeof setTimeout>>();
@@ -94,14 +106,7 @@ export async function startLoopbackServer(handler: RequestHandler): Promise<Loop
       () => res.destroy(),
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,

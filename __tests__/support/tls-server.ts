@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server.js';
 import type { Issued } from './tls-certificates.js';
 
 /** An HTTPS token server on 127.0.0.1 that answers every request with a token. */
@@ -27,14 +27,7 @@ export async function startTlsTokenServer(credentials: Issued): Promise<TlsToken
   });
   // A client that rejects the certificate aborts the handshake; that is expected here.
   server.on('tlsClientError', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     url: `https://127.0.0.1:${port}`,
     port,
