@@ -41,7 +41,7 @@ export function fromTransportError(
       retryable: false,
     };
   }
-  const system = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  const system = systemErrorOf(error);
   const systemCode = system?.code;
   const description =
     typeof systemCode === 'string'
@@ -82,6 +82,20 @@ export function cutOff(response: AxiosResponse, request: FailedRequest): Attempt
     }),
     retryable: true,
   };
+}
+
+/**
+ * The system error under `error`: its `cause` with the http adapter, a few `cause`s down with fetch
+ * (`TypeError: terminated` wrapping the zlib error of a body that would not decompress).
+ */
+function systemErrorOf(error: unknown): { code?: unknown; message?: unknown } | undefined {
+  let cause = (error as { cause?: unknown } | null)?.cause;
+  for (let depth = 0; depth < 3 && cause !== null && typeof cause === 'object'; depth += 1) {
+    const found = cause as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof found.code === 'string') return found;
+    cause = found.cause;
+  }
+  return undefined;
 }
 
 /** An attempt that ran out of time, however axios or the exchange's deadline noticed it. */

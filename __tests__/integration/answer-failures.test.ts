@@ -127,6 +127,21 @@ describe.each(presets)('%s', (_name, preset) => {
   });
 });
 
+describe('with the fetch adapter', () => {
+  it('says a broken gzip body could not be decoded, as with the http adapter', async () => {
+    const provider = clientCredentials({
+      ...shared,
+      tokenUrl: server.tokenUrl('broken-gzip'),
+      http: { adapter: 'fetch' },
+    });
+    const error = await expectTokenRequestError(manager.getToken(provider));
+    expectNoSecret(error);
+    // fetch hands over no status for a body it could not read.
+    expect(error).toMatchObject({ code: 'network_error' });
+    expect(error.description).toMatch(/^Z_\w+: the answer's compressed body could not be decoded: /);
+  });
+});
+
 describe('answers that were already clear', () => {
   const provider = (answer: FailingAnswer) =>
     clientCredentials({ ...shared, tokenUrl: server.tokenUrl(answer) });
