@@ -1,7 +1,6 @@
 import { abortable, abortReason } from './abortable.js';
 import { BackgroundRefreshes } from './background-refreshes.js';
 import { FailureCooldown } from './failure-cooldown.js';
-import { FetchSignals } from './fetch-signals.js';
 import { FlightLifetimes } from './flight-lifetimes.js';
 import { InvalidatedTokens } from './invalidated-tokens.js';
 import { MemoryTokenStore } from './memory-token-store.js';
@@ -51,7 +50,6 @@ export class TokenManager {
   #lifetime = new AbortController();
   readonly #background = new BackgroundRefreshes();
   readonly #flights: TokenFlights;
-  readonly #fetchSignals = new FetchSignals();
   readonly #flightLifetimes = new FlightLifetimes();
 
   /** @throws {TokenAuthConfigError} on an invalid option. */
@@ -74,7 +72,9 @@ export class TokenManager {
       this.emit(event),
     );
     this.#flights = new TokenFlights((provider, replacing, background) =>
-      this.#flightLifetimes.run((lifetime) => this.#obtain(provider, replacing, background, lifetime)),
+      this.#flightLifetimes.run(provider.key, (lifetime) =>
+        this.#obtain(provider, replacing, background, lifetime),
+      ),
     );
   }
 
@@ -180,7 +180,7 @@ export class TokenManager {
 
   /** @internal Whether `signal` was handed to a fetch of `key`: a request carrying it is that token request. */
   isFetchSignal(signal: object, key: string): boolean {
-    return this.#fetchSignals.isFetching(signal, key);
+    return this.#flightLifetimes.isLifetimeOf(signal, key);
   }
 
   /** @internal Reports an event to `onEvent` (the interceptors report `retry` through it). */
@@ -273,9 +273,8 @@ export class TokenManager {
     this.emit({ type: 'fetch', key, background });
     const sentAt = this.#now();
     let fetched: Token;
-    const signal = this.#fetchSignals.mark(lifetime, key);
     try {
-      const answer = provider.fetchToken({ signal, background, maxTtlMs: this.#maxTtlMs });
+      const answer = provider.fetchToken({ signal: lifetime, background, maxTtlMs: this.#maxTtlMs });
       // Ended by `dispose()` even when the provider does not watch its signal; a provider may also
       // answer with a plain value.
       fetched = checkProviderToken(await abortable(Promise.resolve(answer), lifetime), key);
