@@ -1,4 +1,5 @@
 import type { AxiosRequestTransformer, InternalAxiosRequestConfig } from 'axios';
+import { isNodeReadable, isWebReadable } from './stream-body.js';
 
 /**
  * Each request's body as the request interceptor saw it, before `transformRequest`. axios may turn
@@ -43,10 +44,6 @@ function transformAgain(config: InternalAxiosRequestConfig, data: unknown): unkn
  */
 export function isReplayable(data: unknown): boolean {
   if (data === null || typeof data !== 'object') return true;
-  const candidate = data as { pipe?: unknown; getReader?: unknown; [Symbol.asyncIterator]?: unknown };
-  return (
-    typeof candidate.pipe !== 'function' &&
-    typeof candidate.getReader !== 'function' &&
-    typeof candidate[Symbol.asyncIterator] !== 'function'
-  );
+  if (isNodeReadable(data) || isWebReadable(data)) return false;
+  return typeof (data as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function';
 }

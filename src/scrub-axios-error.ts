@@ -1,5 +1,6 @@
 import type { AxiosError } from 'axios';
 import type { RequestTokenState } from './request-token-state.js';
+import { isNodeReadable } from './stream-body.js';
 
 /**
  * Takes the token this library attached out of an axios error before the application sees it:
@@ -17,13 +18,7 @@ export function scrubAxiosError(error: Partial<AxiosError>, header: string, stat
   // A `responseType: 'stream'` body in Node is the `IncomingMessage`: that request is its `req`,
   // and, while the body is unread, the `_httpMessage` of its `socket` (also named `client`).
   const body: unknown = error.response.data;
-  if (isNodeStream(body)) for (const property of ['req', 'socket', 'client']) hide(body, property);
-}
-
-function isNodeStream(value: unknown): value is object {
-  return (
-    value !== null && typeof value === 'object' && typeof (value as { pipe?: unknown }).pipe === 'function'
-  );
+  if (isNodeReadable(body)) for (const property of ['req', 'socket', 'client']) hide(body, property);
 }
 
 /**

@@ -13,6 +13,7 @@ import { readyForReplay } from './replay-body.js';
 import type { RequestTokenState } from './request-token-state.js';
 import { RequestWait, type AdapterSpec, type WaitEnder } from './request-wait.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
+import { isNodeReadable, isWebReadable } from './stream-body.js';
 import type { Token, TokenProvider } from './token.js';
 import type { TokenManager } from './token-manager.js';
 import { createTokenWaiters, type TokenWaiter } from './token-waiters.js';
@@ -211,16 +212,8 @@ function stateOf(config: InternalAxiosRequestConfig): RequestTokenState | undefi
  * unread, and it holds its connection (the agent's socket, a fetch connection) until it is.
  */
 function release(data: unknown): void {
-  if (data === null || typeof data !== 'object') return;
-  const body = data as {
-    pipe?: unknown;
-    destroy?: () => void;
-    getReader?: unknown;
-    cancel?: () => Promise<void>;
-  };
-  if (typeof body.pipe === 'function' && typeof body.destroy === 'function') body.destroy();
-  else if (typeof body.getReader === 'function' && typeof body.cancel === 'function')
-    body.cancel().catch(ignore);
+  if (isNodeReadable(data)) data.destroy?.();
+  else if (isWebReadable(data)) data.cancel?.().catch(ignore);
 }
 
 function ignore(): void {}

@@ -52,7 +52,7 @@ export function fromTransportError(
           ? axiosCode
           : undefined;
   return {
-    error: new TokenRequestError({ ...base, status: answer?.status, code: 'network_error', description }),
+    error: networkError(error, request, answer?.status, description),
     // A certificate this machine rejects is rejected again on every attempt.
     retryable:
       axiosCode !== 'ERR_CANCELED' && !(typeof systemCode === 'string' && isCertificateError(systemCode)),
@@ -73,15 +73,16 @@ export function brokeOff(response: AxiosResponse): boolean {
 
 /** The failure of an attempt whose answer, which axios settled, {@link brokeOff}. */
 export function cutOff(response: AxiosResponse, request: FailedRequest): AttemptFailure {
-  return {
-    error: new TokenRequestError({
-      ...errorBase(undefined, request),
-      status: response.status,
-      code: 'network_error',
-      description: BROKE_OFF,
-    }),
-    retryable: true,
-  };
+  return { error: networkError(undefined, request, response.status, BROKE_OFF), retryable: true };
+}
+
+function networkError(
+  cause: unknown,
+  request: FailedRequest,
+  status: number | undefined,
+  description: string | undefined,
+): TokenRequestError {
+  return new TokenRequestError({ ...errorBase(cause, request), status, code: 'network_error', description });
 }
 
 /**
