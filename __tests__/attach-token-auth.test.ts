@@ -245,37 +245,13 @@ describe('attachTokenAuth: attaching', () => {
     expect(seen).toEqual([]);
   });
 
-  it.each<[string, Record<string, unknown>]>([
-    ['a manager that is none', { manager: {} }],
-    ['retryOnStatus not an array', { retryOnStatus: 401 }],
-    ['retryOnStatus with a non-status', { retryOnStatus: ['401'] }],
-    ['origins not an array', { origins: 'https://api.example.com' }],
-    ['an origin without a scheme, which would never match', { origins: ['api.example.com'] }],
-    ["'*' inside the origins array", { origins: ['*'] }],
-    ['an origin that is no string', { origins: [443] }],
-    ['an empty header name, which would send no token', { header: '' }],
-    ['a header name with a space', { header: 'Api Key' }],
-    ['a scheme with a space', { scheme: 'Bearer x' }],
-  ])('refuses %s with invalid_options', (_name, options) => {
+  it('refuses options of the wrong kind before attaching anything', () => {
     const api = axios.create();
-    expect(() => attachTokenAuth(api, { provider: fakeProvider(), ...options })).toThrow(
+    expect(() => attachTokenAuth(api, { provider: fakeProvider(), header: 'Api Key' })).toThrow(
       expect.objectContaining({ name: 'TokenAuthConfigError', code: 'invalid_options' }),
     );
     // Nothing was attached: a correct call still succeeds.
     attachTokenAuth(api, { provider: fakeProvider(), manager: new TokenManager() })();
-  });
-
-  it('accepts every documented form of the options', () => {
-    const detach = attachTokenAuth(axios.create(), {
-      provider: () => undefined,
-      manager: new TokenManager(),
-      retryOnStatus: [401, 419],
-      origins: ['https://api.example.com', 'http://127.0.0.1:8080', '//cdn.example.com'],
-      header: 'X-Api-Key',
-      scheme: '',
-    });
-    detach();
-    attachTokenAuth(axios.create(), { provider: fakeProvider(), origins: '*', scheme: 'DPoP' })();
   });
 });
 
