@@ -10,7 +10,11 @@ export default defineConfig({
   },
   format: ['esm', 'cjs'],
   // The CLI is a program, not an import target: no declarations for it.
-  dts: { entry: { index: 'src/index.ts', redis: 'src/redis.ts', browser: 'src/browser.ts' } },
+  // Members marked `@internal` (the interceptors' side of TokenManager) stay out of the declarations.
+  dts: {
+    entry: { index: 'src/index.ts', redis: 'src/redis.ts', browser: 'src/browser.ts' },
+    compilerOptions: { stripInternal: true },
+  },
   clean: true,
   sourcemap: false,
   target: 'es2022',

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAuthLab, type AuthLab } from '../support/auth-lab.js';
@@ -98,6 +98,18 @@ describe('the packed tarball', () => {
     expect(
       files.some((name) => name.endsWith('.ts') && !name.endsWith('.d.ts') && !name.endsWith('.d.cts')),
     ).toBe(false);
+  });
+
+  it("declares the public API only: TokenManager's members for the interceptors stay out", async () => {
+    const dist = join(app, 'node_modules/axios-token-flight/dist');
+    for (const file of (await readdir(dist)).filter((name) => /\.d\.c?ts$/.test(name))) {
+      const declarations = await readFile(join(dist, file), 'utf8');
+      for (const internal of ['isFetchSignal', 'isBefore(', 'emit(', 'get lifetime', 'RequestTokenHooks']) {
+        expect(`${file}: ${declarations.includes(internal)}`).toBe(`${file}: false`);
+      }
+    }
+    const index = await readFile(join(dist, 'index.d.ts'), 'utf8');
+    expect(index).toMatch(/peekToken\(provider: TokenProvider\): Token \| undefined;/);
   });
 
   it('works with require() from CommonJS', async () => {
