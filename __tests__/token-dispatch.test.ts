@@ -8,7 +8,8 @@ import {
 } from 'axios';
 import { TokenRequestError } from '../src/errors.js';
 import { RequestTokenState } from '../src/request-token-state.js';
-import { createTokenDispatch, type AttachToken } from '../src/token-dispatch.js';
+import type { AttachToken } from '../src/pending-request.js';
+import { createTokenDispatch } from '../src/token-dispatch.js';
 import type { TokenEvent } from '../src/token-events.js';
 import { TokenManager } from '../src/token-manager.js';
 import type { Token, TokenProvider } from '../src/token.js';

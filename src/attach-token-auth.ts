@@ -14,7 +14,8 @@ import { createRedirectGuard } from './redirect-guard.js';
 import { keepRequestBody } from './replay-body.js';
 import { RequestTokenState } from './request-token-state.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
-import { createTokenDispatch, type AttachToken } from './token-dispatch.js';
+import type { AttachToken } from './pending-request.js';
+import { createTokenDispatch } from './token-dispatch.js';
 import type { Token, TokenProvider } from './token.js';
 
 /** Removes the interceptors `attachTokenAuth` added. */

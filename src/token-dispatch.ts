@@ -11,20 +11,14 @@ import { providerFailure } from './provider-token.js';
 import { answeredWithoutHeader } from './redirect-guard.js';
 import { readyForReplay } from './replay-body.js';
 import type { RequestTokenState } from './request-token-state.js';
-import { RequestWait, type AdapterSpec, type WaitEnder } from './request-wait.js';
+import { PendingRequest, type AttachToken, type PendingSteps } from './pending-request.js';
+import type { AdapterSpec } from './request-wait.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
+import { refusedAnswerStatus } from './transport-failure.js';
 import { isNodeReadable, isWebReadable } from './stream-body.js';
-import type { Token, TokenProvider } from './token.js';
+import type { TokenProvider } from './token.js';
 import type { TokenManager } from './token-manager.js';
-import { createTokenWaiters, type TokenWaiter } from './token-waiters.js';
-
-/** Sets the token on a request and records it in `config.tokenAuth`. */
-export type AttachToken = (
-  config: InternalAxiosRequestConfig,
-  provider: TokenProvider,
-  token: Token,
-  replayed: boolean,
-) => void;
+import { createTokenWaiters } from './token-waiters.js';
 
 export interface TokenDispatchOptions {
   manager: TokenManager;
@@ -141,7 +135,7 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
      */
     const replay = async (
       config: InternalAxiosRequestConfig,
-      answer: AxiosResponse | undefined,
+      answer: Answer | undefined,
       settle: () => AxiosResponse,
     ): Promise<AxiosResponse> => {
       const state = stateOf(config);
@@ -166,8 +160,7 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
       send(config).then(
         (response) =>
           retryOnStatus.has(response.status) ? replay(config, response, () => response) : response,
-        (error: unknown) =>
-          replay(config, (error as Partial<AxiosError> | null)?.response, () => fail(error, config)),
+        (error: unknown) => replay(config, answerOf(error), () => fail(error, config)),
       );
 
     const wrapper: AxiosAdapter = (config) => {
@@ -202,6 +195,21 @@ function sameAdapter(a: unknown, b: unknown): boolean {
   return a.every((entry, index) => entry === b[index]);
 }
 
+/** What a replay reads of the answer that led to it. */
+type Answer = Pick<AxiosResponse, 'status' | 'request'> & { readonly data?: unknown };
+
+/**
+ * The answer an axios error carries; for one axios refused for its size (a 401 from a gateway with a
+ * large HTML page), its status and request, so that the token it refused is still dropped and replaced.
+ */
+function answerOf(error: unknown): Answer | undefined {
+  const axiosError = error as Partial<AxiosError> | null;
+  if (axiosError?.response !== undefined) return axiosError.response;
+  if (axiosError?.code !== AxiosError.ERR_BAD_RESPONSE) return undefined;
+  const status = refusedAnswerStatus(error);
+  return status === undefined ? undefined : { status, request: axiosError.request };
+}
+
 function stateOf(config: InternalAxiosRequestConfig): RequestTokenState | undefined {
   const tokenAuth = config.tokenAuth;
   return tokenAuth ? tokenAuth.state : undefined;
@@ -217,78 +225,3 @@ function release(data: unknown): void {
 }
 
 function ignore(): void {}
-
-interface PendingSteps {
-  attach: AttachToken;
-  tokenFailure(error: unknown, config: InternalAxiosRequestConfig, provider: TokenProvider): AxiosError;
-  waitEnded(reason: AxiosError, config: InternalAxiosRequestConfig): AxiosError;
-}
-
-/**
- * A request waiting at dispatch for its token; one object, no closures, per waiting request. Told
- * once: by the token's arrival, the token request's failure, or its own cancel token or timeout.
- */
-class PendingRequest implements TokenWaiter, WaitEnder {
-  readonly #steps: PendingSteps;
-  readonly #config: InternalAxiosRequestConfig;
-  readonly #provider: TokenProvider;
-  readonly #replayed: boolean;
-  readonly #next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>;
-  readonly #resolve: (response: AxiosResponse | PromiseLike<AxiosResponse>) => void;
-  readonly #reject: (error: unknown) => void;
-  readonly #wait: RequestWait | undefined;
-  #waiting = true;
-
-  constructor(
-    steps: PendingSteps,
-    config: InternalAxiosRequestConfig,
-    provider: TokenProvider,
-    replayed: boolean,
-    adapter: AdapterSpec,
-    next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
-    resolve: (response: AxiosResponse | PromiseLike<AxiosResponse>) => void,
-    reject: (error: unknown) => void,
-  ) {
-    this.#steps = steps;
-    this.#config = config;
-    this.#provider = provider;
-    this.#replayed = replayed;
-    this.#next = next;
-    this.#resolve = resolve;
-    this.#reject = reject;
-    this.#wait = RequestWait.needed(config) ? new RequestWait(config, this, adapter) : undefined;
-    // A cancel token cancelled already told this request while its wait was being set up.
-    if (!this.#waiting) this.#wait?.end();
-  }
-
-  /** False once the request was told. */
-  get waiting(): boolean {
-    return this.#waiting;
-  }
-
-  onToken(token: Token): void {
-    if (!this.#told()) return;
-    try {
-      this.#steps.attach(this.#config, this.#provider, token, this.#replayed);
-      this.#next(this.#config).then(this.#resolve, this.#reject);
-    } catch (error) {
-      this.#reject(error);
-    }
-  }
-
-  onError(error: unknown): void {
-    if (this.#told()) this.#reject(this.#steps.tokenFailure(error, this.#config, this.#provider));
-  }
-
-  endWait(reason: AxiosError): void {
-    if (this.#told()) this.#reject(this.#steps.waitEnded(reason, this.#config));
-  }
-
-  /** True the first time only: the wait is over then. */
-  #told(): boolean {
-    if (!this.#waiting) return false;
-    this.#waiting = false;
-    this.#wait?.end();
-    return true;
-  }
-}

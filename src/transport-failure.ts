@@ -122,10 +122,11 @@ function errorBase(error: unknown, request: FailedRequest) {
 }
 
 /**
- * The status of an answer axios refused while reading it: Node keeps the response on the request
- * (`res`), and over HTTP/2 the request is the response's stream itself.
+ * The status of an answer axios refused while reading it (larger than `maxContentLength`): Node
+ * keeps the response on the request (`res`), and over HTTP/2 the request is the response's stream
+ * itself. Unknown with the fetch adapter.
  */
-function refusedAnswerStatus(error: unknown): number | undefined {
+export function refusedAnswerStatus(error: unknown): number | undefined {
   type Refused = { request?: { res?: { statusCode?: unknown }; statusCode?: unknown } } | null;
   const request = (error as Refused)?.request;
   const status = request?.res?.statusCode ?? request?.statusCode;

@@ -196,3 +196,61 @@ describe.each(['http', 'fetch'] as const)('with the %s adapter', (adapter) => {
     expect(provider.calls).toBe(3);
   });
 });
+
+describe('an answer larger than maxContentLength', () => {
+  const bigRefusal = (res: ServerResponse, refused: boolean): boolean => {
+    if (!refused) return false;
+    res.writeHead(401, { 'Content-Type': 'text/html' });
+    res.end(`<html>${'x'.repeat(64 * 1024)}</html>`);
+    return true;
+  };
+
+  test('a 401 whose body axios refuses for its size still drops the token and is replayed (http adapter)', async () => {
+    await client.get('/warm', { adapter: 'http' });
+    api.refused.add('Bearer t1');
+    api.answer = bigRefusal;
+    const response = await client.get('/x', { adapter: 'http', maxContentLength: 4096 });
+    expect(response.data).toEqual({ authorization: 'Bearer t2' });
+    expect(provider.calls).toBe(2);
+    expect(events.filter((event) => event.type === 'retry')).toEqual([
+      { type: 'retry', key: 'counting', status: 401 },
+    ]);
+    // The token dropped stays dropped: the next request goes with the new one.
+    await client.get('/after', { adapter: 'http', maxContentLength: 4096 });
+    expect(api.headers.map((headers) => headers.authorization)).toEqual([
+      'Bearer t1',
+      'Bearer t1',
+      'Bearer t2',
+      'Bearer t2',
+    ]);
+  });
+
+  test('a replay refused for its size too is the caller’s error, sent twice only', async () => {
+    await client.get('/warm', { adapter: 'http' });
+    api.refused.add('Bearer t1').add('Bearer t2');
+    api.answer = bigRefusal;
+    const error: unknown = await client
+      .get('/x', { adapter: 'http', maxContentLength: 4096 })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'ERR_BAD_RESPONSE',
+      message: 'maxContentLength size of 4096 exceeded',
+    });
+    expect(api.headers).toHaveLength(3);
+    expect(provider.calls).toBe(2);
+  });
+
+  test('another status refused for its size is not replayed', async () => {
+    await client.get('/warm', { adapter: 'http' });
+    api.answer = (res) => {
+      res.writeHead(403, { 'Content-Type': 'text/html' });
+      res.end('x'.repeat(64 * 1024));
+      return true;
+    };
+    await expect(client.get('/x', { adapter: 'http', maxContentLength: 4096 })).rejects.toMatchObject({
+      code: 'ERR_BAD_RESPONSE',
+    });
+    expect(api.headers).toHaveLength(2);
+    expect(provider.calls).toBe(1);
+  });
+});
