@@ -1,5 +1,6 @@
+import { getEventListeners } from 'node:events';
 import { Readable } from 'node:stream';
-import {
+import axios, {
   AxiosError,
   AxiosHeaders,
   type AxiosAdapter,
@@ -13,7 +14,7 @@ import { createTokenDispatch } from '../src/token-dispatch.js';
 import type { TokenEvent } from '../src/token-events.js';
 import { TokenManager } from '../src/token-manager.js';
 import type { Token, TokenProvider } from '../src/token.js';
-import { fakeProvider, type FakeProvider } from './support/fake-provider.js';
+import { deferred, fakeProvider, token, type FakeProvider } from './support/fake-provider.js';
 
 const attach: AttachToken = (config, provider, token, replayed) => {
   const value = `Bearer ${token.accessToken}`;
@@ -205,6 +206,27 @@ describe('createTokenDispatch: a request awaiting its token', () => {
     expect(error.code).toBe('ERR_CANCELED');
     expect(error.config).toBe(config);
     expect(sent).toEqual([]);
+  });
+
+  it("a wait ended by the request's timeout or cancel token leaves no listener on its signal", async () => {
+    const { dispatch, inner, provider } = harness();
+    const gate = deferred<Token>();
+    provider.next = () => gate.promise;
+    const wrapped = dispatch.wrap(inner);
+    const shutdown = new AbortController();
+    const source = axios.CancelToken.source();
+    const timedOut = wrapped(awaiting(provider, { signal: shutdown.signal, timeout: 5 })).catch(
+      (e: unknown) => e,
+    );
+    const cancelled = wrapped(
+      awaiting(provider, { signal: shutdown.signal, cancelToken: source.token }),
+    ).catch((e: unknown) => e);
+    source.cancel('navigated away');
+    await expect(timedOut).resolves.toMatchObject({ code: 'ECONNABORTED' });
+    await expect(cancelled).resolves.toMatchObject({ message: 'navigated away' });
+    // The shared fetch still runs; the requests that gave up on it no longer listen to the signal.
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+    gate.resolve(token('late', Date.now() + 60_000));
   });
 
   it('a burst of 200 waiting requests makes one getToken call; each request is sent with the token', async () => {

@@ -1,7 +1,7 @@
 import type { AxiosError, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { RequestWait, type AdapterSpec, type WaitEnder } from './request-wait.js';
 import type { Token, TokenProvider } from './token.js';
-import type { TokenWaiter } from './token-waiters.js';
+import type { StopWaiting, TokenWaiter } from './token-waiters.js';
 
 /** Sets the token on a request and records it in `config.tokenAuth`. */
 export type AttachToken = (
@@ -31,6 +31,7 @@ export class PendingRequest implements TokenWaiter, WaitEnder {
   readonly #resolve: (response: AxiosResponse | PromiseLike<AxiosResponse>) => void;
   readonly #reject: (error: unknown) => void;
   readonly #wait: RequestWait | undefined;
+  #stopWaiting: StopWaiting | undefined;
   #waiting = true;
 
   constructor(
@@ -60,6 +61,11 @@ export class PendingRequest implements TokenWaiter, WaitEnder {
     return this.#waiting;
   }
 
+  /** Called once the request waits for its token: its timeout or cancel token ending the wait calls `stop`. */
+  stopWaitingWith(stop: StopWaiting): void {
+    if (this.#waiting) this.#stopWaiting = stop;
+  }
+
   onToken(token: Token): void {
     if (!this.#told()) return;
     try {
@@ -83,6 +89,7 @@ export class PendingRequest implements TokenWaiter, WaitEnder {
     if (!this.#waiting) return false;
     this.#waiting = false;
     this.#wait?.end();
+    this.#stopWaiting?.();
     return true;
   }
 }

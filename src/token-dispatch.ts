@@ -108,7 +108,9 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     new Promise<AxiosResponse>((resolve, reject) => {
       const pending = new PendingRequest(steps, config, provider, replayed, adapter, next, resolve, reject);
       // A request whose cancel token was cancelled already starts no token request.
-      if (pending.waiting) waitForToken(provider, config.signal as AbortSignal | undefined, pending);
+      if (pending.waiting) {
+        pending.stopWaitingWith(waitForToken(provider, config.signal as AbortSignal | undefined, pending));
+      }
     });
 
   /** Scrubs what leaves the adapter, so even response interceptors that run before ours see no token. */

@@ -10,13 +10,17 @@ export interface TokenWaiter {
 
 /**
  * Hands `waiter` the token of `provider`: at once when one is cached, else when the shared fetch
- * settles. `signal` ends only this waiter's wait, with its reason.
+ * settles. `signal` ends only this waiter's wait, with its reason. Returns what stops following
+ * `signal` once something else (the request's timeout, its cancel token) ended the wait.
  */
 export type WaitForToken = (
   provider: TokenProvider,
   signal: AbortSignal | undefined,
   waiter: TokenWaiter,
-) => void;
+) => StopWaiting;
+
+/** Stops following the waiter's signal, so a long-lived one does not keep a listener per request. */
+export type StopWaiting = () => void;
 
 /**
  * The requests of one instance that wait for a provider key's token share one `getToken` call and
@@ -56,11 +60,11 @@ export function createTokenWaiters(manager: TokenManager): WaitForToken {
     const cached = manager.peekToken(provider);
     if (cached !== undefined) {
       waiter.onToken(cached);
-      return;
+      return ignore;
     }
     if (signal?.aborted === true) {
       waiter.onError(abortReason(signal));
-      return;
+      return ignore;
     }
     const existing = waiting.get(provider.key);
     // A group begun before a dispose() waits for the fetch it aborted: a new waiter starts its own.
@@ -68,8 +72,10 @@ export function createTokenWaiters(manager: TokenManager): WaitForToken {
     const group = joined ?? { waiters: [], lifetime: manager.lifetime };
     // In the group (and listening to its signal) before the fetch starts: that start runs the store,
     // `onEvent` and the provider synchronously, and any of them may abort the signal.
-    group.waiters.push(signal === undefined ? waiter : abortableWaiter(waiter, signal));
+    const abortable = signal === undefined ? undefined : abortableWaiter(waiter, signal);
+    group.waiters.push(abortable ?? waiter);
     if (joined === undefined) startGroup(provider, group);
+    return abortable?.stop ?? ignore;
   };
 }
 
@@ -89,8 +95,11 @@ function tellEach(group: readonly TokenWaiter[], tell: (waiter: TokenWaiter) => 
   }
 }
 
-/** `waiter`, told at most once: with `signal`'s reason as soon as it aborts, else with the outcome. */
-function abortableWaiter(waiter: TokenWaiter, signal: AbortSignal): TokenWaiter {
+/**
+ * `waiter`, told at most once: with `signal`'s reason as soon as it aborts, else with the outcome;
+ * never after `stop`.
+ */
+function abortableWaiter(waiter: TokenWaiter, signal: AbortSignal): TokenWaiter & { stop: StopWaiting } {
   let told = false;
   const tell = (): boolean => {
     if (told) return false;
@@ -109,5 +118,10 @@ function abortableWaiter(waiter: TokenWaiter, signal: AbortSignal): TokenWaiter 
     onError: (error) => {
       if (tell()) waiter.onError(error);
     },
+    stop: () => {
+      tell();
+    },
   };
 }
+
+function ignore(): void {}
