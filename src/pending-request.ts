@@ -14,7 +14,12 @@ export type AttachToken = (
 /** What a waiting request does when it is told: attach its token, or reject with the reason. */
 export interface PendingSteps {
   attach: AttachToken;
-  tokenFailure(error: unknown, config: InternalAxiosRequestConfig, provider: TokenProvider): AxiosError;
+  tokenFailure(
+    error: unknown,
+    config: InternalAxiosRequestConfig,
+    provider: TokenProvider,
+    adapter: AdapterSpec,
+  ): AxiosError;
   waitEnded(reason: AxiosError, config: InternalAxiosRequestConfig): AxiosError;
 }
 
@@ -27,6 +32,7 @@ export class PendingRequest implements TokenWaiter, WaitEnder {
   readonly #config: InternalAxiosRequestConfig;
   readonly #provider: TokenProvider;
   readonly #replayed: boolean;
+  readonly #adapter: AdapterSpec;
   readonly #next: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>;
   readonly #resolve: (response: AxiosResponse | PromiseLike<AxiosResponse>) => void;
   readonly #reject: (error: unknown) => void;
@@ -48,6 +54,7 @@ export class PendingRequest implements TokenWaiter, WaitEnder {
     this.#config = config;
     this.#provider = provider;
     this.#replayed = replayed;
+    this.#adapter = adapter;
     this.#next = next;
     this.#resolve = resolve;
     this.#reject = reject;
@@ -77,7 +84,9 @@ export class PendingRequest implements TokenWaiter, WaitEnder {
   }
 
   onError(error: unknown): void {
-    if (this.#told()) this.#reject(this.#steps.tokenFailure(error, this.#config, this.#provider));
+    if (this.#told()) {
+      this.#reject(this.#steps.tokenFailure(error, this.#config, this.#provider, this.#adapter));
+    }
   }
 
   endWait(reason: AxiosError): void {

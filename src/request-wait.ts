@@ -1,5 +1,6 @@
 import {
   AxiosError,
+  CanceledError,
   getAdapter,
   type Cancel,
   type CancelToken,
@@ -76,6 +77,20 @@ function timeoutError(config: InternalAxiosRequestConfig, adapter: AdapterSpec):
   const message = config.timeoutErrorMessage || `timeout of ${config.timeout}ms exceeded`;
   const clarified = config.transitional?.clarifyTimeoutError === true || sendsWithFetch(adapter, config);
   return new AxiosError(message, clarified ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED, config);
+}
+
+/**
+ * The error axios' own adapters reject with when the request's `signal` aborts: a `CanceledError`,
+ * which `xhr` and `http` leave at `canceled` and `fetch` gives the message of the signal's reason.
+ */
+export function canceledError(
+  reason: unknown,
+  config: InternalAxiosRequestConfig,
+  adapter: AdapterSpec,
+): CanceledError<unknown> {
+  if (!sendsWithFetch(adapter, config)) return new CanceledError(undefined, config);
+  const message = reason instanceof Error ? reason.message : (reason as string | undefined);
+  return new CanceledError(message, config);
 }
 
 /** Whether axios resolves `adapter` to its `fetch` adapter (marked `adapterName` by older axios, cached per `env` by newer). */

@@ -1,6 +1,5 @@
 import {
   AxiosError,
-  CanceledError,
   getAdapter,
   type AxiosAdapter,
   type AxiosResponse,
@@ -12,7 +11,7 @@ import { answeredWithoutHeader } from './redirect-guard.js';
 import { readyForReplay } from './replay-body.js';
 import type { RequestTokenState } from './request-token-state.js';
 import { PendingRequest, type AttachToken, type PendingSteps } from './pending-request.js';
-import type { AdapterSpec } from './request-wait.js';
+import { canceledError, type AdapterSpec } from './request-wait.js';
 import { scrubAxiosError } from './scrub-axios-error.js';
 import { refusedAnswerStatus } from './transport-failure.js';
 import { isNodeReadable, isWebReadable } from './stream-body.js';
@@ -74,10 +73,11 @@ export function createTokenDispatch(options: TokenDispatchOptions): TokenDispatc
     error: unknown,
     config: InternalAxiosRequestConfig,
     provider: TokenProvider,
+    adapter: AdapterSpec,
   ): AxiosError => {
     dropSentToken(config);
     const signal = config.signal as AbortSignal | undefined;
-    if (signal?.aborted === true && error === signal.reason) return new CanceledError(undefined, config);
+    if (signal?.aborted === true && error === signal.reason) return canceledError(error, config, adapter);
     const cause = providerFailure(error, provider.key);
     const failure = new AxiosError(
       'The access token for this request could not be obtained (see `cause`)',

@@ -128,6 +128,43 @@ describe.each(['http', 'fetch'] as const)('with the %s adapter', (adapter) => {
     expect(api.headers.filter((headers) => headers.authorization !== undefined)).toEqual([]);
   });
 
+  test.each([
+    ['an Error', new Error('the page was closed')],
+    ['AbortSignal.timeout', new DOMException('The operation was aborted due to timeout', 'TimeoutError')],
+    ['a string', 'user left'],
+  ])(
+    'an abort with %s while the request waits for its token gives this adapter’s own CanceledError',
+    async (_name, reason) => {
+      // axios' own: the signal aborts while the API holds its answer.
+      api.answer = (res) => {
+        setTimeout(() => res.writeHead(200).end('{}'), 300).unref();
+        return true;
+      };
+      const before = new AbortController();
+      const ownRequest = axios.get(`${api.url}/slow`, { adapter, signal: before.signal });
+      setTimeout(() => before.abort(reason), 20);
+      const own: unknown = await ownRequest.catch((error: unknown) => error);
+      api.answer = undefined;
+      // Ours: it aborts while the token is on its way.
+      const slow = new TokenManager();
+      const waiting = axios.create({ baseURL: api.url, adapter });
+      attachTokenAuth(waiting, {
+        manager: slow,
+        provider: { key: 'slow', fetchToken: () => new Promise<Token>(() => undefined) },
+      });
+      const during = new AbortController();
+      const oursRequest = waiting.get('/x', { signal: during.signal });
+      setTimeout(() => during.abort(reason), 20);
+      const ours: unknown = await oursRequest.catch((error: unknown) => error);
+      slow.dispose();
+      expect(axios.isCancel(own)).toBe(true);
+      expect(axios.isCancel(ours)).toBe(true);
+      const { code, message } = own as { code: string; message: string };
+      expect(ours).toMatchObject({ code, message });
+      expect(api.headers.filter((headers) => headers.authorization !== undefined)).toEqual([]);
+    },
+  );
+
   test('a request with `auth` is sent with its Basic credentials; a 401 for them leaves the token alone', async () => {
     await client.get('/warm', { adapter });
     api.refused.add(`Basic ${Buffer.from('user:pass').toString('base64')}`);
