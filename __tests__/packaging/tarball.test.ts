@@ -53,6 +53,21 @@ async function main(): Promise<void> {
 void main();
 `;
 
+const SUBPATH_CONSUMER = `
+import { RedisTokenStore, type RedisClient } from 'axios-token-flight/redis';
+import { BroadcastTokenStore } from 'axios-token-flight/browser';
+
+export class CountingStore extends RedisTokenStore {
+  reads = 0;
+  override async get(key: string) {
+    this.reads += 1;
+    return super.get(key);
+  }
+}
+export const redisStore = (client: RedisClient) => new CountingStore(client);
+export const tabToken = (store: BroadcastTokenStore) => store.get('session');
+`;
+
 let lab: AuthLab;
 let work: string;
 let app: string;
@@ -198,6 +213,29 @@ ${CONSUMER_BODY}`;
     await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
     await mustRun(process.execPath, [TSC, '-p', 'tsconfig.json'], dir);
     expectRequestsMade(await mustRun(process.execPath, [join(dir, 'out/consumer.js')], dir, env));
+  });
+
+  // A library of the user's that imports only a subpath and exports values whose types come from the
+  // package: its declarations must name them through that subpath, not through an internal chunk.
+  it.each([
+    ['node16', { module: 'node16', moduleResolution: 'node16' }],
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
+  ])('emits declarations for a consumer of the subpaths only (%s)', async (name, resolution) => {
+    const dir = join(app, `dts-${name}`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'stores.ts'), SUBPATH_CONSUMER);
+    const tsconfig = {
+      compilerOptions: { ...resolution, target: 'es2022', lib: ['es2022', 'dom'], types: [], strict: true },
+      files: ['stores.ts'],
+    };
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+    await mustRun(
+      process.execPath,
+      [TSC, '-p', 'tsconfig.json', '--declaration', '--emitDeclarationOnly'],
+      dir,
+    );
+    const emitted = await readFile(join(dir, 'stores.d.ts'), 'utf8');
+    expect(emitted).not.toMatch(/dist\//);
   });
 
   it('installs a working axios-token-flight bin', async () => {
