@@ -529,6 +529,24 @@ describe('attachTokenAuth: abort', () => {
     expect(provider.calls).toBe(1);
     expect(mock.history.get.map((c) => c.url)).toEqual(['/c']);
   });
+  it('gives a request whose signal aborted already no cached token: its CanceledError holds the config', async () => {
+    const api = axios.create({ baseURL: 'https://api.example.com/v1' });
+    const mock = new MockAdapter(api);
+    guardedApi(mock, () => ['token-fake-1']);
+    // Registered first, so it runs before the plugin's; older axios runs no response interceptor at all here.
+    const seen: unknown[] = [];
+    api.interceptors.response.use(undefined, (error: unknown) => {
+      seen.push((error as AxiosError).config?.headers.get('Authorization'));
+      throw error;
+    });
+    attachTokenAuth(api, { provider: fakeProvider(), manager: new TokenManager() });
+    await api.get('/warm');
+    const error = await api.get('/a', { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(axios.isCancel(error)).toBe(true);
+    expect(seen).toEqual([undefined]);
+    expect(mock.history.get).toHaveLength(1);
+  });
+
   it('does not replay a request whose cancelToken fired while its first attempt was answered 401', async () => {
     const { api, mock, provider } = setup();
     const source = axios.CancelToken.source();

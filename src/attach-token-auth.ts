@@ -153,7 +153,9 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
       }
       const previous = config.tokenAuth || undefined;
       const replayed = previous?.state?.replayed ?? false;
-      const cached = manager.peekToken(provider);
+      // axios fails a request whose signal aborted already with a CanceledError holding its config,
+      // before the adapter runs (with older axios, before any response interceptor too): no token.
+      const cached = isAborted(config) ? undefined : manager.peekToken(provider);
       if (cached !== undefined) {
         attach(config, provider, cached, replayed);
       } else {
@@ -190,6 +192,11 @@ export function attachTokenAuth(instance: AxiosInstance, options: AttachTokenAut
     instance.interceptors.response.eject(responseId);
     attached.delete(instance);
   };
+}
+
+function isAborted(config: InternalAxiosRequestConfig): boolean {
+  const signal = config.signal as { aborted?: unknown } | undefined;
+  return signal?.aborted === true;
 }
 
 /** Whether `current`, the token header's value, is one the caller set: not empty, and not ours. */
