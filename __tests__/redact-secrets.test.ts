@@ -28,6 +28,14 @@ describe('redactSecrets', () => {
     expect(redactSecrets(`a=${lower} b=${formLower}`, [SECRET])).toBe('a=[REDACTED] b=[REDACTED]');
   });
 
+  it('covers an encoded form quoted in an encoded URL, as a login redirect carries the token URL', () => {
+    const tokenUrl = `https://sso.example.com/token?${new URLSearchParams({ client_secret: SECRET }).toString()}`;
+    const location = `/login?next=${encodeURIComponent(tokenUrl)}&raw=${encodeURIComponent(encodeURIComponent(SECRET))}`;
+    expect(redactSecrets(location, SECRETS)).toBe(
+      `/login?next=${encodeURIComponent('https://sso.example.com/token?client_secret=')}[REDACTED]&raw=[REDACTED]`,
+    );
+  });
+
   it('covers the JSON-escaped form', () => {
     const quoted = 'se"cr\\et';
     expect(redactSecrets(JSON.stringify({ echo: quoted }), [quoted])).toBe('{"echo":"[REDACTED]"}');

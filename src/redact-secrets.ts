@@ -7,7 +7,7 @@ const MIN_SECRET_LENGTH = 4;
 
 /**
  * Replaces every occurrence of a secret by `[REDACTED]`: as it is, URL- and form-encoded (upper- or
- * lower-case hex) and JSON-escaped (with `/` escaped or not, non-ASCII as it is or `\uXXXX`, as
+ * lower-case hex, also once more inside an encoded URL) and JSON-escaped (with `/` escaped or not, non-ASCII as it is or `\uXXXX`, as
  * JSON encoders of PHP, Python and others write it). Secrets shorter than 4 characters are skipped.
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
@@ -22,13 +22,18 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
 }
 
 function encodedForms(secret: string): Set<string> {
-  const percent = [encodeURIComponent(secret), formEncode(secret)];
+  const encoded = [encodeURIComponent(secret), formEncode(secret)];
+  const percent = [
+    ...encoded,
+    ...encoded.map((form) => form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())),
+  ];
   const json = JSON.stringify(secret).slice(1, -1);
   const jsonForms = [json, asciiEscaped(json, 'lower'), asciiEscaped(json, 'upper')];
   return new Set([
     secret,
     ...percent,
-    ...percent.map((form) => form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())),
+    // A URL quoted inside another, as a login redirect's `?next=` quotes the token URL and its query.
+    ...percent.map(encodeURIComponent),
     ...jsonForms,
     ...jsonForms.map((form) => form.replaceAll('/', '\\/')),
   ]);
