@@ -84,6 +84,16 @@ describe('scrubAxiosError', () => {
     expect(error.request).toBe('replaced');
   });
 
+  it('hides the request of an axios error that is the cause, as the fetch adapter of axios 1.7 wraps it', () => {
+    const inner = axiosError(OWN);
+    const error = AxiosError.from(inner, inner.code, inner.config, inner.request, inner.response);
+    error.cause = inner;
+    expect(inspect(error).includes(ACCESS_TOKEN)).toBe(true);
+    scrubAxiosError(error, 'Authorization', state);
+    for (const text of renderings(error)) expect(text).not.toContain(ACCESS_TOKEN);
+    expect(inner.request).toMatchObject({ path: '/v1' });
+  });
+
   it('can run twice, and copes with an error without config or response', () => {
     const error = axiosError(OWN, false);
     scrubAxiosError(error, 'Authorization', state);

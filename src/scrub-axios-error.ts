@@ -10,6 +10,23 @@ import { isNodeReadable } from './stream-body.js';
  * `JSON.stringify` and `util.inspect`.
  */
 export function scrubAxiosError(error: Partial<AxiosError>, header: string, state: RequestTokenState): void {
+  // axios' fetch adapter (1.7 to 1.12) rethrows the error `settle` made as the `cause` of a copy:
+  // that one's `request` is the fetch `Request`, whose headers `util.inspect` prints.
+  let cause: unknown = error.cause;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && isAxiosError(cause) && cause !== error; depth += 1) {
+    scrubOne(cause, header, state);
+    cause = cause.cause;
+  }
+  scrubOne(error, header, state);
+}
+
+const MAX_CAUSE_DEPTH = 4;
+
+function isAxiosError(value: unknown): value is Partial<AxiosError> {
+  return value !== null && typeof value === 'object' && (value as Partial<AxiosError>).isAxiosError === true;
+}
+
+function scrubOne(error: Partial<AxiosError>, header: string, state: RequestTokenState): void {
   const headers = error.config?.headers;
   if (headers !== undefined && state.isOwnHeader(headers.get(header))) headers.delete(header);
   hide(error, 'request');
