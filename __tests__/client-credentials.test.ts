@@ -204,6 +204,16 @@ describe('key', () => {
     expect(provider.key).not.toContain('supersecret');
   });
 
+  it('names a query string of the URL by a fingerprint: a gateway key there is no part of the key', () => {
+    const key = (tokenUrl: string): string =>
+      clientCredentials({ tokenUrl, clientId: 'cid', clientSecret: 's1234' }).key;
+    const withCode = key(`${TOKEN_URL}?code=fn-key-0123456789`);
+    expect(withCode).not.toContain('fn-key');
+    expect(withCode).toMatch(/\?fp-[0-9a-f]{16}#cid##$/);
+    expect(withCode).not.toBe(key(`${TOKEN_URL}?code=another-key-987`));
+    expect(key(TOKEN_URL)).toBe(`client_credentials:${TOKEN_URL}#cid##`);
+  });
+
   it('keeps settings apart that would join alike: # and % in a part are escaped', () => {
     const first = clientCredentials({
       tokenUrl: TOKEN_URL,

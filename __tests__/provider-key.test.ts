@@ -1,4 +1,4 @@
-import { derivedProviderKey } from '../src/provider-key.js';
+import { derivedProviderKey, tokenUrlKeyPart } from '../src/provider-key.js';
 
 describe('derivedProviderKey', () => {
   it('joins the parts by # after the kind', () => {
@@ -18,5 +18,20 @@ describe('derivedProviderKey', () => {
     expect(derivedProviderKey('k', ['https://h:9443/p?q=1&r=2', 'id-._~ !'])).toBe(
       'k:https://h:9443/p?q=1&r=2#id-._~ !',
     );
+  });
+});
+
+describe('tokenUrlKeyPart', () => {
+  it('keeps a token URL without a query string as it is', () => {
+    expect(tokenUrlKeyPart('https://idp.example.com:9443/realms/a/token')).toBe(
+      'https://idp.example.com:9443/realms/a/token',
+    );
+  });
+
+  it('names the query string by a fingerprint: it may hold a credential', () => {
+    const part = tokenUrlKeyPart('https://fn.example.net/api/token?code=fn-key-0123456789');
+    expect(part).toMatch(/^https:\/\/fn\.example\.net\/api\/token\?fp-[0-9a-f]{16}$/);
+    expect(part).not.toContain('fn-key');
+    expect(tokenUrlKeyPart('https://fn.example.net/api/token?code=other')).not.toBe(part);
   });
 });

@@ -9,7 +9,7 @@ import {
   type HttpProviderOptions,
 } from './http-token-provider.js';
 import { formEncode } from './http-syntax.js';
-import { derivedProviderKey } from './provider-key.js';
+import { derivedProviderKey, tokenUrlKeyPart } from './provider-key.js';
 import { redactSecrets } from './redact-secrets.js';
 import type { TokenProvider } from './token.js';
 
@@ -70,7 +70,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
     options.key ??
     redactSecrets(
       derivedProviderKey('client_credentials', [
-        tokenUrl,
+        tokenUrlKeyPart(tokenUrl),
         clientId,
         scope ?? '',
         audience ?? '',

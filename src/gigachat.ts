@@ -7,7 +7,7 @@ import {
   requireUrl,
   type HttpProviderOptions,
 } from './http-token-provider.js';
-import { derivedProviderKey } from './provider-key.js';
+import { derivedProviderKey, tokenUrlKeyPart } from './provider-key.js';
 import { randomUUID } from './random-uuid.js';
 import type { TokenProvider } from './token.js';
 
@@ -80,7 +80,11 @@ export function gigachat(options: GigaChatOptions): TokenProvider {
   const headers = options.headers ?? {};
   const key =
     options.key ??
-    derivedProviderKey('gigachat', [tokenUrl, clientId ?? `fp-${fingerprint(credentials)}`, scope]);
+    derivedProviderKey('gigachat', [
+      tokenUrlKeyPart(tokenUrl),
+      clientId ?? `fp-${fingerprint(credentials)}`,
+      scope,
+    ]);
 
   return createHttpTokenProvider(key, options, () => ({
     tokenUrl,

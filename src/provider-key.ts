@@ -1,4 +1,5 @@
 import { invalidOptions, type TokenAuthConfigError } from './errors.js';
+import { fingerprint } from './fingerprint.js';
 import type { TokenProvider } from './token.js';
 
 /**
@@ -8,6 +9,18 @@ import type { TokenProvider } from './token.js';
  */
 export function derivedProviderKey(kind: string, parts: readonly string[]): string {
   return `${kind}:${parts.map((part) => part.replace(/[%#]/g, encodeURIComponent)).join('#')}`;
+}
+
+/**
+ * The token URL as a key part. Its query string enters as a fingerprint: it may carry a credential
+ * (a gateway's `api_key`, an Azure Functions `code`), and the key is in every error message and event.
+ */
+export function tokenUrlKeyPart(tokenUrl: string): string {
+  const query = tokenUrl.indexOf('?');
+  if (query === -1) return tokenUrl;
+  const fragment = tokenUrl.indexOf('#', query);
+  const end = fragment === -1 ? tokenUrl.length : fragment;
+  return `${tokenUrl.slice(0, query)}?fp-${fingerprint(tokenUrl.slice(query + 1, end))}`;
 }
 
 /**
