@@ -6,6 +6,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/__tests__/load/'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  transformIgnorePatterns: ['/node_modules/(?!(p-memoize|mimic-function|oidc-provider|jose|quick-lru|eta)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(p-memoize|mimic-function|oidc-provider|jose|quick-lru|eta|serialize-error|non-error)/)',
+  ],
   testTimeout: 30000,
 };
