@@ -7,8 +7,9 @@ const MIN_SECRET_LENGTH = 4;
 
 /**
  * Replaces every occurrence of a secret by `[REDACTED]`: as it is, URL- and form-encoded (upper- or
- * lower-case hex, also once more inside an encoded URL) and JSON-escaped (with `/` escaped or not, non-ASCII as it is or `\uXXXX`, as
- * JSON encoders of PHP, Python and others write it). Secrets shorter than 4 characters are skipped.
+ * lower-case hex, also once more inside an encoded URL) and JSON-escaped (with `/` escaped or not,
+ * non-ASCII as it is or `\uXXXX`, as JSON encoders of PHP, Python and others write it). Secrets
+ * shorter than 4 characters are skipped.
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let result = text;
