@@ -91,6 +91,37 @@ describe('client_secret_basic (default)', () => {
   });
 });
 
+describe('an endpoint that echoes the request in its error', () => {
+  it('shows no extra parameter or header that carries a credential, and keeps the others', async () => {
+    const assertion = 'eyJhbGciOiJSUzI1NiJ9.assertion-claims.signature-part';
+    const apiKey = 'gateway-api-key-0123';
+    mock.onPost().reply((config) => [
+      400,
+      {
+        error: 'invalid_request',
+        error_description: `refused ${String(config.data)} with ${JSON.stringify(config.headers)}`,
+      },
+    ]);
+    const provider = clientCredentials({
+      tokenUrl: TOKEN_URL,
+      clientId: 'id',
+      clientSecret: SECRET,
+      extraParams: { client_assertion: assertion, resource: 'https://graph.example.com' },
+      headers: { 'X-Api-Key': apiKey, 'X-Tenant': 'tenant-blue' },
+      retry: false,
+      http,
+    });
+    const error: unknown = await provider.fetchToken({}).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TokenRequestError);
+    const shown = `${String(error)} ${inspect(error, { depth: Infinity })} ${JSON.stringify(error)}`;
+    expect(shown).toContain('[REDACTED]');
+    for (const secret of [assertion, encodeURIComponent(assertion), apiKey])
+      expect(shown).not.toContain(secret);
+    expect(shown).toContain('tenant-blue');
+    expect(shown).toContain(encodeURIComponent('https://graph.example.com'));
+  });
+});
+
 describe('client_secret_post', () => {
   it('puts id and secret in the form body, nothing in Authorization', async () => {
     await clientCredentials({

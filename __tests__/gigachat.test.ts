@@ -165,6 +165,24 @@ describe('errors', () => {
     expect(dumps).not.toContain(CREDENTIALS);
   });
 
+  it('leaks no custom header that carries a credential, and keeps the others', async () => {
+    mock.reset();
+    mock
+      .onPost()
+      .reply((config) => [
+        400,
+        JSON.stringify({ code: 7, message: `refused ${JSON.stringify(config.headers)}` }),
+        { 'content-type': 'application/json' },
+      ]);
+    const headers = { 'X-Session-Id': 'session-4f9c0b2e', 'X-Client-Name': 'billing-bot' };
+    const error = (await gigachat({ credentials: CREDENTIALS, headers, http })
+      .fetchToken({})
+      .catch((e: unknown) => e)) as TokenRequestError;
+    expect(error.description).toContain('billing-bot');
+    expect(error.description).not.toContain('session-4f9c0b2e');
+    expect(error.description).not.toContain(CREDENTIALS);
+  });
+
   it.each([
     ['the decoded secret', CLIENT_SECRET],
     ['the decoded id:secret', `${CLIENT_ID}:${CLIENT_SECRET}`],

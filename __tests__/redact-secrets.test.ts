@@ -1,4 +1,4 @@
-import { redactSecrets } from '../src/redact-secrets.js';
+import { credentialValues, redactSecrets } from '../src/redact-secrets.js';
 
 const SECRET = 'cl!ent secret/+=&42';
 const BASIC = Buffer.from(`app:${encodeURIComponent(SECRET)}`).toString('base64');
@@ -64,5 +64,30 @@ describe('redactSecrets', () => {
 
   it('skips secrets shorter than 4 characters, which would shred ordinary text', () => {
     expect(redactSecrets('a b c', ['a', ''])).toBe('a b c');
+  });
+});
+
+describe('credentialValues', () => {
+  it('picks the values whose names say they carry a credential, whatever their case', () => {
+    expect(
+      credentialValues({
+        client_assertion: 'a1',
+        'X-Api-Key': 'a2',
+        Cookie: 'a3',
+        'X-Auth-Token': 'a4',
+        password: 'a5',
+        'X-Session': 'a6',
+        signature: 'a7',
+        CLIENT_SECRET: 'a8',
+      }),
+    ).toEqual(['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8']);
+  });
+
+  it('leaves the others: a resource, a tenant, a client name', () => {
+    expect(
+      credentialValues({ resource: 'https://graph.example.com', 'X-Tenant': 'blue', audience: 'api' }),
+    ).toEqual([]);
+    expect(credentialValues(undefined)).toEqual([]);
+    expect(credentialValues({})).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import {
 } from './http-token-provider.js';
 import { formEncode } from './http-syntax.js';
 import { derivedProviderKey, tokenUrlKeyPart } from './provider-key.js';
-import { redactSecrets } from './redact-secrets.js';
+import { credentialValues, redactSecrets } from './redact-secrets.js';
 import type { TokenProvider } from './token.js';
 
 /** How the client authenticates to the token endpoint (RFC 6749 §2.3.1). */
@@ -82,7 +82,12 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
     authMethod === 'client_secret_basic'
       ? basicCredentials(clientId, clientSecret, basicEncoding)
       : undefined;
-  const secrets = basic === undefined ? [clientSecret] : [clientSecret, basic];
+  const secrets = [
+    clientSecret,
+    ...(basic === undefined ? [] : [basic]),
+    ...credentialValues(extraParams),
+    ...credentialValues(headers),
+  ];
 
   const params = new URLSearchParams({ grant_type: 'client_credentials' });
   if (basic === undefined) {

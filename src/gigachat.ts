@@ -9,6 +9,7 @@ import {
 } from './http-token-provider.js';
 import { derivedProviderKey, tokenUrlKeyPart } from './provider-key.js';
 import { randomUUID } from './random-uuid.js';
+import { credentialValues } from './redact-secrets.js';
 import type { TokenProvider } from './token.js';
 
 export const GIGACHAT_TOKEN_URL = 'https://ngw.devices.sberbank.ru:9443/api/v2/oauth';
@@ -76,8 +77,8 @@ export function gigachat(options: GigaChatOptions): TokenProvider {
     secrets.push(clientSecret);
     credentials = encodeBase64(`${clientId}:${clientSecret}`);
   }
-  secrets.push(credentials);
   const headers = options.headers ?? {};
+  secrets.push(credentials, ...credentialValues(headers));
   const key =
     options.key ??
     derivedProviderKey('gigachat', [

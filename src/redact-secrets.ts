@@ -22,6 +22,21 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   return result;
 }
 
+// Names of parameters and headers that carry a credential: `client_assertion`, `X-Api-Key`, `Cookie`, ...
+const CREDENTIAL_NAME =
+  /secret|assertion|password|passwd|token|key|credential|signature|auth|cookie|session/i;
+
+/**
+ * The values among `entries` (extra form parameters, custom headers of a token request) whose names
+ * say they carry a credential: a token endpoint that echoes its request in an error would show them.
+ */
+export function credentialValues(entries: Readonly<Record<string, string>> | undefined): string[] {
+  if (entries === undefined) return [];
+  return Object.entries(entries)
+    .filter(([name, value]) => CREDENTIAL_NAME.test(name) && typeof value === 'string')
+    .map(([, value]) => value);
+}
+
 function encodedForms(secret: string): Set<string> {
   const encoded = [encodeURIComponent(secret), formEncode(secret)];
   const percent = [
