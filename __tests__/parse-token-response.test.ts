@@ -250,7 +250,7 @@ describe('clock skew', () => {
     expect(parseTokenResponse({ access_token: token }, options).expiresAt).toBe(receivedAt + 15 * MIN);
   });
 
-  it('counts lifetimes from sentAt, and compares clocks at receivedAt', () => {
+  it('counts lifetimes from sentAt, and sees a skew only outside the exchange', () => {
     const sentAt = serverNow;
     const receivedAt = serverNow + 7000;
     // In-sync clocks, a 7 s answer: no shift, though sentAt and the Date header are 7 s apart.
@@ -265,10 +265,15 @@ describe('clock skew', () => {
       sentAt,
     );
     // A real skew of 6 s is still seen, however long the answer took.
-    const skewed = { sentAt, receivedAt, serverDate: httpDate(receivedAt - 6000) };
+    const behind = { sentAt, receivedAt, serverDate: httpDate(sentAt - 6000) };
     expect(
-      parseTokenResponse({ access_token: 'opaque-token', expires_at: T + 60 * MIN }, skewed).expiresAt,
+      parseTokenResponse({ access_token: 'opaque-token', expires_at: T + 60 * MIN }, behind).expiresAt,
     ).toBe(T + 60 * MIN + 6000);
+    // Measured from sentAt: the server may have answered at once, and the answer waited 7 s here.
+    const ahead = { sentAt, receivedAt, serverDate: httpDate(receivedAt + 6000) };
+    expect(
+      parseTokenResponse({ access_token: 'opaque-token', expires_at: T + 60 * MIN }, ahead).expiresAt,
+    ).toBe(T + 60 * MIN - 13_000);
     // A sentAt after receivedAt (a caller's mix-up) counts from receivedAt.
     expect(
       parseTokenResponse(
@@ -276,6 +281,20 @@ describe('clock skew', () => {
         { sentAt: T + 5000, receivedAt: T },
       ).expiresAt,
     ).toBe(T + 60_000);
+  });
+
+  it('takes an answer read long after the server sent it (a frozen process) for no skew', () => {
+    // Sent at T, answered at once by a server in sync, read 8 s later: the token has 2 s left, not 10.
+    const late = { sentAt: T, receivedAt: T + 8000, serverDate: httpDate(T) };
+    expect(parseTokenResponse({ access_token: 'opaque-token', expires_at: T + 10_000 }, late).expiresAt).toBe(
+      T + 10_000,
+    );
+    // A server an hour ahead, answered at once, read 8 s later: still 2 s left, not 10.
+    const aheadLate = { sentAt: T, receivedAt: T + 8000, serverDate: httpDate(T + 60 * MIN) };
+    expect(
+      parseTokenResponse({ access_token: 'opaque-token', expires_at: T + 60 * MIN + 10_000 }, aheadLate)
+        .expiresAt,
+    ).toBe(T + 10_000);
   });
 
   it('does not move lifetimes', () => {

@@ -16,8 +16,8 @@ export interface ParseTokenResponseOptions {
   receivedAt?: number | undefined;
   /**
    * When the token request was sent, epoch ms. Lifetimes (`expires_in`) count from it, so time the
-   * answer spent on the way never makes a token look longer-lived than at the server; the clock
-   * comparison with `serverDate` still uses `receivedAt`. Default `receivedAt`.
+   * answer spent on the way never makes a token look longer-lived than at the server; a
+   * `serverDate` between it and `receivedAt` shows no clock skew. Default `receivedAt`.
    */
   sentAt?: number | undefined;
   /** The response's `Date` header (string), or a `Date` / epoch ms; `null`/`undefined` when absent. */
@@ -149,7 +149,7 @@ function readExpiry(
   );
   const maxTtlMs =
     options.maxTtlMs !== undefined && options.maxTtlMs >= 0 ? options.maxTtlMs : DEFAULT_MAX_TTL_MS;
-  const shift = clockShift(receivedAt, options.serverDate);
+  const shift = clockShift(sentAt, receivedAt, options.serverDate);
 
   // A server epoch, moved onto this machine's clock, believed only between a day ago and a year ahead.
   const absolute = (epochMs: number): number | null => {
@@ -189,8 +189,17 @@ function readExpiry(
   return jwtExpiry === null ? null : absolute(jwtExpiry);
 }
 
-/** `receivedAt − server time` when the clocks differ by more than the `Date` header's resolution, else 0. */
-function clockShift(receivedAt: number, serverDate: ParseTokenResponseOptions['serverDate']): number {
+/**
+ * How far the server's clock is off this one, when its `Date` lies more than the header's resolution
+ * outside the exchange (`sentAt` to `receivedAt`), else 0. A `Date` inside it shows no skew: an answer
+ * read late (a process frozen, a laptop asleep while it was on the way) is not a server behind. A skew
+ * is measured from `sentAt`: the server answered after it, so an expiry is never moved past its time.
+ */
+function clockShift(
+  sentAt: number,
+  receivedAt: number,
+  serverDate: ParseTokenResponseOptions['serverDate'],
+): number {
   const serverMs =
     serverDate instanceof Date
       ? serverDate.getTime()
@@ -200,8 +209,8 @@ function clockShift(receivedAt: number, serverDate: ParseTokenResponseOptions['s
           ? Date.parse(serverDate)
           : Number.NaN;
   if (!Number.isFinite(serverMs)) return 0;
-  const shift = receivedAt - serverMs;
-  return Math.abs(shift) > SKEW_THRESHOLD_MS ? shift : 0;
+  const outside = serverMs < sentAt - SKEW_THRESHOLD_MS || serverMs > receivedAt + SKEW_THRESHOLD_MS;
+  return outside ? sentAt - serverMs : 0;
 }
 
 /** A finite number, from a number or a numeric string; `undefined` for anything else. */
