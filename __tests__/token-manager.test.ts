@@ -191,6 +191,49 @@ describe('TokenManager expiry', () => {
     expect(provider.calls).toBe(2);
   });
 
+  it('asks once more for a token whose answer was read after its life ran out (a frozen process)', async () => {
+    const time = clock();
+    const provider = fakeProvider();
+    provider.next = async (call) => {
+      const sent = token(`late-${call}`, time.now() + 3_000);
+      if (call === 1) time.advance(8_000); // the process slept while the answer was on the way
+      return sent;
+    };
+    const manager = new TokenManager({ now: time.now });
+    const [a, b] = await Promise.all([manager.getToken(provider), manager.getToken(provider)]);
+    expect([a.accessToken, b.accessToken]).toEqual(['late-2', 'late-2']);
+    expect(provider.calls).toBe(2);
+    expect(manager.peekToken(provider)?.accessToken).toBe('late-2');
+  });
+
+  it('takes the token another process stored while a late answer was on the way', async () => {
+    const time = clock();
+    const store = new MemoryTokenStore({ now: time.now });
+    const provider = fakeProvider();
+    provider.next = async () => {
+      const sent = token('late', time.now() + 3_000);
+      time.advance(8_000);
+      await store.set('fake', token('stored', time.now() + 3_000), 3_000);
+      return sent;
+    };
+    const manager = new TokenManager({ now: time.now, store });
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'stored' });
+    expect(provider.calls).toBe(1);
+  });
+
+  it('hands over a second late answer rather than asking without end', async () => {
+    const time = clock();
+    const provider = fakeProvider();
+    provider.next = async (call) => {
+      const sent = token(`late-${call}`, time.now() + 3_000);
+      time.advance(8_000);
+      return sent;
+    };
+    const manager = new TokenManager({ now: time.now });
+    await expect(manager.getToken(provider)).resolves.toMatchObject({ accessToken: 'late-2' });
+    expect(provider.calls).toBe(2);
+  });
+
   it('serves the cached token without fetching until the refresh window', async () => {
     const time = clock();
     const provider = fakeProvider({ now: time.now, lifetimeMs: 300_000 });

@@ -52,6 +52,18 @@ export function boundedLifetime(
   return token.expiresAt === expiresAt ? (token as Token & { expiresAt: number }) : { ...token, expiresAt };
 }
 
+/** The shortest lifetime a token answer states (`expires_in: 1`). */
+const SHORTEST_LIFETIME_MS = 1000;
+
+/**
+ * Whether `token`, whose request was sent at `sentAt`, was granted a life but ran out before its
+ * answer was read at `now`: the process was frozen or asleep while it was on the way. Unlike a token
+ * expired on arrival by the server's word (`expires_in: 0`), asking again gets a usable one.
+ */
+export function arrivedTooLate(token: { readonly expiresAt: number }, sentAt: number, now: number): boolean {
+  return token.expiresAt <= now && token.expiresAt - sentAt >= SHORTEST_LIFETIME_MS;
+}
+
 /**
  * A provider's failure as the {@link TokenRequestError} a request rejects with. One is kept as it
  * is; anything else (what a custom provider threw, a disposed manager's abort) is wrapped, with its

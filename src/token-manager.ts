@@ -7,7 +7,7 @@ import { MemoryTokenStore } from './memory-token-store.js';
 import { adoptedIssuedAt } from './refresh-schedule.js';
 import { retryAfterOfFailure } from './retry-policy.js';
 import { hasProviderKey, missingProviderKey } from './provider-key.js';
-import { boundedLifetime, checkProviderToken, providerFailure } from './provider-token.js';
+import { arrivedTooLate, boundedLifetime, checkProviderToken, providerFailure } from './provider-token.js';
 import { SafeStore } from './safe-store.js';
 import { hasExpiry, TokenCache, type CacheEntry } from './token-cache.js';
 import { TokenFlights } from './token-flights.js';
@@ -268,7 +268,7 @@ export class TokenManager {
     return stored;
   }
 
-  async #fetch(provider: TokenProvider, background: boolean, flight: Flight): Promise<Token> {
+  async #fetch(provider: TokenProvider, background: boolean, flight: Flight, again = false): Promise<Token> {
     const { key, lifetime } = flight;
     this.emit({ type: 'fetch', key, background });
     const sentAt = this.#now();
@@ -292,6 +292,12 @@ export class TokenManager {
     const expiresAt = token.expiresAt;
     const now = this.#now();
     this.emit({ type: 'fetched', key, expiresAt, durationMs: now - sentAt });
+    // Sending it would only earn a 401: ask once more, now that the process runs again, unless
+    // another process stored a token meanwhile.
+    if (!again && arrivedTooLate(token, sentAt, now)) {
+      const stored = flight.storeFailed ? undefined : await this.#adoptStored(flight);
+      return stored ?? this.#fetch(provider, background, flight, true);
+    }
     if (expiresAt <= now) {
       // Expired on arrival (`expires_in: 0`): handed to the callers that waited, never cached. A
       // background refresh has none, and the token it was to replace goes on serving.
