@@ -6,7 +6,16 @@ describe('startExchangeDeadline', () => {
     expect(deadline.signal.aborted).toBe(false);
     await new Promise((resolve) => deadline.signal.addEventListener('abort', resolve));
     expect(deadline.expired).toBe(true);
+    expect(deadline.stalled).toBe(false);
     expect((deadline.signal.reason as DOMException).name).toBe('TimeoutError');
+  });
+
+  test('says it stalled when its time ran out while the thread did not run', async () => {
+    const deadline = startExchangeDeadline(20, undefined);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1200);
+    await new Promise((resolve) => deadline.signal.addEventListener('abort', resolve));
+    expect(deadline.expired).toBe(true);
+    expect(deadline.stalled).toBe(true);
   });
 
   test("follows the caller's signal with its reason, without counting as expired", () => {

@@ -281,6 +281,33 @@ describe('errors', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('tries again at once when its time ran out while the process was frozen', async () => {
+    // The thread sleeps through the whole attempt and past the deadline, as under `kill -STOP`.
+    const freeze = (ms: number): void => {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    };
+    mock.onPost().replyOnce(() => {
+      setTimeout(() => freeze(1500), 10);
+      return new Promise(() => undefined);
+    });
+    mock.onPost().reply(200, okBody);
+    const token = await requestToken(request({ timeoutMs: 100, retry: { deadlineMs: 500 } }));
+    expect(token.accessToken).toBe('the-token');
+    expect(mock.history.post).toHaveLength(2);
+  });
+
+  it('still times out after a freeze when the attempt after it gets no answer either', async () => {
+    mock.onPost().replyOnce(() => {
+      setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500), 10);
+      return new Promise(() => undefined);
+    });
+    mock.onPost().reply(() => new Promise(() => undefined));
+    const error = await failure(requestToken(request({ timeoutMs: 100, retry: { deadlineMs: 500 } })));
+    expect(error).toMatchObject({ code: 'timeout' });
+    // The deadline starts again once only; the attempts stay bounded by the retry policy (3).
+    expect(mock.history.post.length).toBeLessThanOrEqual(3);
+  });
+
   it('ends at once when its signal aborts, though the adapter ignores the signal', async () => {
     const controller = new AbortController();
     const reason = new Error('disposed');

@@ -111,13 +111,21 @@ export async function requestToken(
   const policy = resolveRetryPolicy(request.retry);
   const http = createTokenHttp(request.http);
   const now = hooks.now ?? Date.now;
-  const deadline = now() + policy.deadlineMs;
+  let deadline = now() + policy.deadlineMs;
+  let restarted = false;
   const background = context.background === true;
   for (let attempt = 1; ; attempt += 1) {
     const timeoutMs = attempt === 1 ? request.timeoutMs : Math.min(request.timeoutMs, deadline - now());
     const outcome = await attemptOnce(http, url, request, clampTimeout(timeoutMs), signal, now, background);
     if ('token' in outcome) return outcome.token;
     if (!outcome.retryable || attempt >= policy.attempts) throw outcome.error;
+    // Time this process spent frozen is no answer the server failed to give: once, the deadline
+    // starts again and the next attempt goes at once (the answer may have come, unread, meanwhile).
+    if (outcome.stalled === true && !restarted) {
+      restarted = true;
+      deadline = now() + policy.deadlineMs;
+      continue;
+    }
     const delay = outcome.retryAfterMs ?? backoffDelay(attempt, policy, hooks.random ?? Math.random);
     // A wait that would end past the deadline is not worth starting: fail now.
     if (now() + delay >= deadline) throw outcome.error;
@@ -173,7 +181,7 @@ async function attemptOnce(
     );
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    if (exchange.expired) return timedOut(error, request, timeoutMs);
+    if (exchange.expired) return { ...timedOut(error, request, timeoutMs), stalled: exchange.stalled };
     const answer = axios.isAxiosError(error) ? error.response : undefined;
     if (answer !== undefined && !brokeOff(answer)) {
       return fromResponse(answer, request, { sentAt, receivedAt: now() });

@@ -10,6 +10,8 @@ export interface AttemptFailure {
   readonly error: unknown;
   readonly retryable: boolean;
   readonly retryAfterMs?: number | undefined;
+  /** A timeout that ran out while the process was frozen: the attempt never had its time. */
+  readonly stalled?: boolean | undefined;
 }
 
 /** What the errors of a failed token request name. */
