@@ -299,6 +299,27 @@ describe('BroadcastTokenStore', () => {
     }
   });
 
+  it("takes another tab's answer that came while this tab was busy or frozen past askTimeoutMs", async () => {
+    const [b, a] = [tab({ locks: null }), tab({ locks: null })];
+    await new Promise((resolve) => setTimeout(resolve, 150)); // past the hello window
+    const original = BroadcastChannel.prototype.postMessage;
+    const post = jest.spyOn(BroadcastChannel.prototype, 'postMessage');
+    post.mockImplementation(function (this: BroadcastChannel, message: unknown) {
+      const type = (message as { type?: string }).type;
+      // b never heard of a's token; once it asked, its thread does not run until its timer is long due.
+      if (type !== 'set') original.call(this, message);
+      if (type === 'ask') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+    });
+    try {
+      a.set('k', token('theirs'), 60_000);
+      await expect(b.singleFlight('k', async () => b.get('k')?.accessToken ?? 'fetched')).resolves.toBe(
+        'theirs',
+      );
+    } finally {
+      post.mockRestore();
+    }
+  });
+
   it('does not wait for a tab that said goodbye', async () => {
     const [a, b] = [tab({ locks: null, askTimeoutMs: 300 }), tab({ locks: null, askTimeoutMs: 300 })];
     // Past the hello window: each tab knows the other, and waits for no tab it has not heard of.

@@ -5,7 +5,7 @@ import {
 } from './broadcast-message.js';
 import { ExpirySweep } from './expiry-sweep.js';
 import { randomUUID } from './random-uuid.js';
-import { timerDelay, wallClock } from './timers.js';
+import { timerDelay, wallClock, yieldToEventLoop } from './timers.js';
 import type { Token } from './token.js';
 import type { TokenStore } from './token-store.js';
 
@@ -196,11 +196,14 @@ export class BroadcastTokenStore implements TokenStore {
     if (this.#closed || (this.#peers.size === 0 && !this.#mayHaveUnknownPeers())) return Promise.resolve();
     const id = randomUUID();
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
+      const timeUp = (): void => {
+        if (!this.#questions.has(id)) return;
         // Whoever did not answer is gone (or frozen); it is welcome back when it speaks again.
         for (const peer of question.waitingFor) this.#peers.delete(peer);
         question.done(undefined);
-      }, timerDelay(this.#askTimeoutMs));
+      };
+      // Timers run first in a turn: an answer that came while this tab was busy or frozen is read first.
+      const timer = setTimeout(() => void yieldToEventLoop().then(timeUp), timerDelay(this.#askTimeoutMs));
       (timer as { unref?: () => void }).unref?.();
       const question: Question = {
         waitingFor: new Set(this.#peers),
