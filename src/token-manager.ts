@@ -4,12 +4,12 @@ import { FailureCooldown } from './failure-cooldown.js';
 import { FlightLifetimes } from './flight-lifetimes.js';
 import { InvalidatedTokens } from './invalidated-tokens.js';
 import { MemoryTokenStore } from './memory-token-store.js';
-import { adoptedIssuedAt } from './refresh-schedule.js';
 import { retryAfterOfFailure } from './retry-policy.js';
 import { hasProviderKey, missingProviderKey } from './provider-key.js';
 import { arrivedTooLate, boundedLifetime, checkProviderToken, providerFailure } from './provider-token.js';
 import { SafeStore } from './safe-store.js';
-import { hasExpiry, TokenCache, type CacheEntry } from './token-cache.js';
+import { StoredTokens, type Flight } from './stored-tokens.js';
+import { TokenCache, type CacheEntry } from './token-cache.js';
 import { TokenFlights } from './token-flights.js';
 import { keepAliveUntilSettled, monotonicClock, wallClock, yieldToEventLoop } from './timers.js';
 import type { Token, TokenProvider } from './token.js';
@@ -19,14 +19,6 @@ import {
   type GetTokenOptions,
   type TokenManagerOptions,
 } from './token-manager-options.js';
-
-/** One flight's own state: `dispose()` aborts its lifetime; a failed store read skips its other store calls. */
-interface Flight {
-  readonly key: string;
-  readonly replacing: string | undefined;
-  readonly lifetime: AbortSignal;
-  storeFailed: boolean;
-}
 
 /**
  * The provider-keyed token cache. One in-flight fetch per key whatever the number of callers; a
@@ -41,6 +33,7 @@ export class TokenManager {
   readonly #cooldown: FailureCooldown;
   readonly #invalidated: InvalidatedTokens;
   readonly #store: SafeStore;
+  readonly #stored: StoredTokens;
   /** Set when the manager made its own store, which `dispose` then clears. */
   readonly #ownStore: MemoryTokenStore | undefined;
   readonly #defaultTtlMs: number;
@@ -71,6 +64,7 @@ export class TokenManager {
     this.#store = new SafeStore(options.store ?? (this.#ownStore as MemoryTokenStore), (event) =>
       this.emit(event),
     );
+    this.#stored = new StoredTokens(this.#store, this.#entries, this.#invalidated, this.#now);
     this.#flights = new TokenFlights((provider, replacing, background) =>
       this.#flightLifetimes.run(provider.key, (lifetime) =>
         this.#obtain(provider, replacing, background, lifetime),
@@ -222,7 +216,7 @@ export class TokenManager {
     }
     // No `await` for a store that answers synchronously: a cold burst's token request then leaves
     // while the app is still issuing the burst, instead of after it.
-    const found = this.#adoptStored(flight);
+    const found = this.#stored.adopt(flight);
     const adopted = found instanceof Promise ? await abortable(found, lifetime) : found;
     lifetime.throwIfAborted();
     if (adopted !== undefined) return adopted;
@@ -233,39 +227,11 @@ export class TokenManager {
     // wait for the lock (another process's whole fetch) ends with `dispose()`; `fn` then runs nothing.
     const locked = this.#store.singleFlight(flight.key, async () => {
       lifetime.throwIfAborted();
-      const again = await this.#adoptStored(flight);
+      const again = await this.#stored.adopt(flight);
       lifetime.throwIfAborted();
       return again ?? this.#fetch(provider, background, flight);
     });
     return abortable(locked, lifetime);
-  }
-
-  #adoptStored(flight: Flight): Token | undefined | Promise<Token | undefined> {
-    const stored = this.#store.get(flight.key, () => {
-      flight.storeFailed = true;
-    });
-    return stored instanceof Promise
-      ? stored.then((token) => this.#adopt(flight, token))
-      : this.#adopt(flight, stored);
-  }
-
-  #adopt(flight: Flight, stored: Token | undefined): Token | undefined {
-    if (
-      flight.lifetime.aborted ||
-      stored === undefined ||
-      !hasExpiry(stored) ||
-      stored.accessToken === flight.replacing ||
-      this.#invalidated.has(flight.key, stored.accessToken)
-    ) {
-      return undefined;
-    }
-    const now = this.#now();
-    const entry = this.#entries.entryFor(stored, adoptedIssuedAt(stored, now));
-    // Too close to expiry to send (by its whole lifetime, not the time left): fetch a new one, and
-    // leave the cache as it is (during a background refresh it still serves the current token).
-    if (now >= entry.waitAt) return undefined;
-    this.#entries.set(flight.key, entry, now);
-    return stored;
   }
 
   async #fetch(provider: TokenProvider, background: boolean, flight: Flight, again = false): Promise<Token> {
@@ -295,7 +261,7 @@ export class TokenManager {
     // Sending it would only earn a 401: ask once more, now that the process runs again, unless
     // another process stored a token meanwhile.
     if (!again && arrivedTooLate(token, sentAt, now)) {
-      const stored = flight.storeFailed ? undefined : await this.#adoptStored(flight);
+      const stored = flight.storeFailed ? undefined : await this.#stored.adopt(flight);
       return stored ?? this.#fetch(provider, background, flight, true);
     }
     if (expiresAt <= now) {

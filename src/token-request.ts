@@ -1,10 +1,10 @@
 import type {} from './axios-config.js';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { abortable } from './abortable.js';
-import { TokenRequestError, type TokenErrorResponse } from './errors.js';
+import { TokenRequestError } from './errors.js';
+import { headerOf, safeResponse } from './error-response.js';
 import { describeErrorAnswer } from './error-answer.js';
 import { startExchangeDeadline } from './exchange-deadline.js';
-import { redactSecrets } from './redact-secrets.js';
 import { MAX_TOKEN_BODY_BYTES, parseTokenResponse } from './parse-token-response.js';
 import {
   backoffDelay,
@@ -16,7 +16,6 @@ import {
 import { secureTokenHref } from './secure-url.js';
 import { sleep, timerDelay, yieldToEventLoop } from './timers.js';
 import type { Token } from './token.js';
-import { isBytes } from './token-body.js';
 import { readTokenErrorBody } from './token-error-body.js';
 import { brokeOff, cutOff, fromTransportError, timedOut, type AttemptFailure } from './transport-failure.js';
 
@@ -51,10 +50,6 @@ export interface RequestTokenHooks {
   sleep?: (ms: number, signal?: AbortSignal, keepAlive?: boolean) => Promise<void>;
   now?: () => number;
 }
-
-/** Headers of an error response that are never kept, whatever they hold. */
-const DROPPED_HEADERS = new Set(['set-cookie', 'set-cookie2', 'authorization', 'proxy-authorization']);
-const MAX_ERROR_BODY_CHARS = 16_384;
 
 /**
  * The axios instance token requests go through: `http` itself when it is an instance, else a new
@@ -260,58 +255,4 @@ function mergeHeaders(...sources: ReadonlyArray<Readonly<Record<string, string>>
     for (const [name, value] of Object.entries(source)) merged.set(name.toLowerCase(), [name, value]);
   }
   return Object.fromEntries(merged.values());
-}
-
-function headerEntries(headers: unknown): Array<[string, unknown]> {
-  if (headers === null || typeof headers !== 'object') return [];
-  const plain =
-    typeof (headers as { toJSON?: unknown }).toJSON === 'function'
-      ? (headers as { toJSON(): unknown }).toJSON()
-      : headers;
-  return Object.entries(plain as Record<string, unknown>);
-}
-
-function headerOf(headers: unknown, name: string): string | undefined {
-  for (const [key, value] of headerEntries(headers)) {
-    if (key.toLowerCase() === name) return headerText(value);
-  }
-  return undefined;
-}
-
-function headerText(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  return Array.isArray(value) ? value.map(String).join(', ') : String(value);
-}
-
-function safeResponse(response: AxiosResponse<unknown>, secrets: readonly string[]): TokenErrorResponse {
-  const headers: Record<string, string> = {};
-  for (const [key, value] of headerEntries(response.headers)) {
-    const name = key.toLowerCase();
-    const text = headerText(value);
-    if (DROPPED_HEADERS.has(name) || text === undefined) continue;
-    headers[name] = redactSecrets(text, secrets);
-  }
-  const body = redactSecrets(bodyText(response.data), secrets);
-  return Object.freeze({
-    status: response.status,
-    headers: Object.freeze(headers),
-    body: body.length > MAX_ERROR_BODY_CHARS ? `${body.slice(0, MAX_ERROR_BODY_CHARS)}…` : body,
-  });
-}
-
-function bodyText(data: unknown): string {
-  if (typeof data === 'string') return data;
-  if (data === undefined || data === null) return '';
-  // Bytes as `readTokenBody` takes them, an ArrayBuffer of another realm included.
-  if (isBytes(data)) {
-    const bytes = ArrayBuffer.isView(data)
-      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-      : new Uint8Array(data);
-    return new TextDecoder().decode(bytes.subarray(0, MAX_TOKEN_BODY_BYTES));
-  }
-  try {
-    return JSON.stringify(data) ?? '';
-  } catch {
-    return '';
-  }
 }
