@@ -176,6 +176,19 @@ describe('expiry', () => {
     expect(parseTokenResponse({ access_token: token }, { receivedAt: T }).expiresAt).toBe(T + 1_800_000);
   });
 
+  it('takes a JWT exp up to a second before expires_in, as a server truncating exp to seconds issues', async () => {
+    const token = await jwt(T / 1000 + 300);
+    const options = { sentAt: T + 400, receivedAt: T + 450 };
+    expect(parseTokenResponse({ access_token: token, expires_in: 300 }, options).expiresAt).toBe(T + 300_000);
+  });
+
+  it('keeps expires_in over a JWT exp minutes earlier: a Keycloak answer, no Date, a clock 4 min ahead', async () => {
+    // The server's clock says T − 4 min: its exp lands 1 min after T here, its lifetime is 5 min.
+    const token = await jwt((T - 4 * MIN) / 1000 + 300);
+    const body = { access_token: token, expires_in: 300, refresh_expires_in: 0, token_type: 'Bearer' };
+    expect(parseTokenResponse(body, { receivedAt: T }).expiresAt).toBe(T + 5 * MIN);
+  });
+
   it('prefers the body over the JWT exp', async () => {
     const token = await jwt(T / 1000 + 1800);
     expect(parseTokenResponse({ access_token: token, expires_in: 60 }, { receivedAt: T }).expiresAt).toBe(

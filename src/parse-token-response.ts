@@ -179,10 +179,13 @@ function readExpiry(
     } else {
       const fromLifetime = Math.floor(sentAt + Math.min(expiresIn * SECOND, maxTtlMs));
       // Servers that truncate a JWT's `exp` to whole seconds but answer the full lifetime (oidc-provider
-      // does) expire the token up to a second before `expires_in` says: the earlier bound wins.
+      // does) expire the token up to a second before `expires_in` says: the earlier bound wins. An `exp`
+      // further off tells a clock difference the `Date` header did not correct, which the relative
+      // lifetime is immune to.
       const jwtExpiry = readJwtExpiry(accessToken);
       const fromJwt = jwtExpiry === null ? null : absolute(jwtExpiry);
-      return fromJwt !== null && fromJwt > sentAt && fromJwt < fromLifetime ? fromJwt : fromLifetime;
+      const truncated = fromJwt !== null && fromJwt < fromLifetime && fromLifetime - fromJwt <= SECOND;
+      return truncated && fromJwt > sentAt ? fromJwt : fromLifetime;
     }
   }
   const jwtExpiry = readJwtExpiry(accessToken);
