@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import MockAdapter from 'axios-mock-adapter';
 import { BANK_OF_GEORGIA_TOKEN_URL, bankOfGeorgia } from '../src/bank-of-georgia.js';
+import { TokenAuthConfigError } from '../src/errors.js';
 
 let http: AxiosInstance;
 let mock: MockAdapter;
@@ -42,4 +43,12 @@ it('accepts a tokenUrl override and raw Basic encoding', async () => {
   }).fetchToken({});
   expect(mock.history.post[0]!.url).toBe('https://kc.example.com/token');
   expect(mock.history.post[0]!.headers?.['Authorization']).toBe(`Basic ${btoa('id:a+b')}`);
+});
+
+it('refuses a call without options, or with string headers, as a TokenAuthConfigError', () => {
+  expect(() => bankOfGeorgia(undefined as never)).toThrow(TokenAuthConfigError);
+  expect(() => bankOfGeorgia(undefined as never)).toThrow(/options object/);
+  expect(() =>
+    bankOfGeorgia({ customerKey: 'acme', clientId: 'c', clientSecret: 's', headers: 'X-A: b' } as never),
+  ).toThrow(/headers/);
 });

@@ -92,3 +92,11 @@ it('requires a customer key or a token URL, and the credentials', () => {
     } as never),
   ).toThrow(/authMethod/);
 });
+
+it('refuses a call without options, or with string headers, as a TokenAuthConfigError', () => {
+  expect(() => brainysoft(undefined as never)).toThrow(TokenAuthConfigError);
+  expect(() => brainysoft(undefined as never)).toThrow(/options object/);
+  expect(() =>
+    brainysoft({ customerKey: 'acme', clientId: 'c', clientSecret: 's', headers: 'X-A: b' } as never),
+  ).toThrow(/headers/);
+});

@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import MockAdapter from 'axios-mock-adapter';
 import { CHATLAYER_TOKEN_URL, chatlayer } from '../src/chatlayer.js';
+import { TokenAuthConfigError } from '../src/errors.js';
 
 let http: AxiosInstance;
 let mock: MockAdapter;
@@ -49,4 +50,12 @@ it('accepts a tokenUrl override and the shared options', async () => {
   expect(mock.history.post[0]!.url).toBe('https://kc.example.com/token');
   expect(mock.history.post[0]!.data).toContain('&scope=public_api');
   expect(provider.key).not.toContain('secret-value');
+});
+
+it('refuses a call without options, or with string headers, as a TokenAuthConfigError', () => {
+  expect(() => chatlayer(undefined as never)).toThrow(TokenAuthConfigError);
+  expect(() => chatlayer(undefined as never)).toThrow(/options object/);
+  expect(() =>
+    chatlayer({ customerKey: 'acme', clientId: 'c', clientSecret: 's', headers: 'X-A: b' } as never),
+  ).toThrow(/headers/);
 });

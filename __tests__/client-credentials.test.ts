@@ -409,6 +409,14 @@ describe('validation', () => {
     [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', basicEncoding: 'utf8' }, /basicEncoding/],
     [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', timeoutMs: 0 }, /timeoutMs/],
     [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', retry: { attempts: 0 } }, /attempts/],
+    [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', scope: 5 }, /scope/],
+    [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', scope: ['read', 5] }, /scope/],
+    [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', audience: 5 }, /audience/],
+    [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', extraParams: 'resource=x' }, /extraParams/],
+    [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', headers: 'X-Tenant: a' }, /headers/],
+    [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', key: 5 }, /key/],
+    [{ tokenUrl: TOKEN_URL, clientId: 'c', clientSecret: 's', key: '' }, /key/],
+    [undefined, /options object/],
   ])('rejects %o eagerly', (options, message) => {
     const create = (): unknown => clientCredentials(options as never);
     expect(create).toThrow(TokenAuthConfigError);

@@ -232,3 +232,11 @@ describe('validation', () => {
     expect(create).toThrow(message);
   });
 });
+
+it('refuses a call without options, or with string headers, as a TokenAuthConfigError', () => {
+  expect(() => gigachat(undefined as never)).toThrow(TokenAuthConfigError);
+  expect(() => gigachat(undefined as never)).toThrow(/options object/);
+  expect(() =>
+    gigachat({ customerKey: 'acme', clientId: 'c', clientSecret: 's', headers: 'X-A: b' } as never),
+  ).toThrow(/headers/);
+});

@@ -1,4 +1,5 @@
 import { clientCredentials, type ClientCredentialsOptions } from './client-credentials.js';
+import { requireOptions } from './http-token-provider.js';
 import type { TokenProvider } from './token.js';
 
 export const BANK_OF_GEORGIA_TOKEN_URL =
@@ -16,7 +17,7 @@ export type BankOfGeorgiaOptions = Omit<ClientCredentialsOptions, 'tokenUrl' | '
  */
 export function bankOfGeorgia(options: BankOfGeorgiaOptions): TokenProvider {
   return clientCredentials({
-    ...options,
+    ...requireOptions(options, 'bankOfGeorgia'),
     tokenUrl: options.tokenUrl ?? BANK_OF_GEORGIA_TOKEN_URL,
     authMethod: 'client_secret_basic',
   });

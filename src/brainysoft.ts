@@ -1,5 +1,6 @@
 import { invalidOptions } from './errors.js';
 import { clientCredentials, type ClientCredentialsOptions } from './client-credentials.js';
+import { requireOptions } from './http-token-provider.js';
 import type { TokenProvider } from './token.js';
 
 /** Where the Brainysoft authorization service is: the customer key, or the token URL itself. */
@@ -26,7 +27,7 @@ const CUSTOMER_KEY = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
  * @throws {TokenAuthConfigError} on a missing option or a customer key that is not a host name label.
  */
 export function brainysoft(options: BrainysoftOptions): TokenProvider {
-  const { customerKey } = options;
+  const { customerKey } = requireOptions(options, 'brainysoft');
   if (customerKey !== undefined && (typeof customerKey !== 'string' || !CUSTOMER_KEY.test(customerKey))) {
     throw invalidOptions(
       'brainysoft: `customerKey` may only hold lower-case letters, digits and inner hyphens',

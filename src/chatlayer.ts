@@ -1,4 +1,5 @@
 import { clientCredentials, type ClientCredentialsOptions } from './client-credentials.js';
+import { requireOptions } from './http-token-provider.js';
 import type { TokenProvider } from './token.js';
 
 export const CHATLAYER_TOKEN_URL =
@@ -13,7 +14,7 @@ export type ChatlayerOptions = Omit<ClientCredentialsOptions, 'tokenUrl' | 'auth
 /** Chatlayer (Keycloak) tokens: client credentials in the form body; 5-minute tokens. */
 export function chatlayer(options: ChatlayerOptions): TokenProvider {
   return clientCredentials({
-    ...options,
+    ...requireOptions(options, 'chatlayer'),
     tokenUrl: options.tokenUrl ?? CHATLAYER_TOKEN_URL,
     authMethod: 'client_secret_post',
   });

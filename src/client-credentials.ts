@@ -4,6 +4,8 @@ import { fingerprint } from './fingerprint.js';
 import {
   type BuiltTokenRequest,
   createHttpTokenProvider,
+  isRecord,
+  requireOptions,
   requireString,
   requireUrl,
   type HttpProviderOptions,
@@ -52,6 +54,7 @@ const BASIC_ENCODINGS: readonly string[] = ['rfc6749', 'raw'];
  */
 export function clientCredentials(options: ClientCredentialsOptions): TokenProvider {
   const name = 'clientCredentials';
+  requireOptions(options, name);
   const tokenUrl = requireUrl(options.tokenUrl, 'tokenUrl', name);
   const clientId = requireString(options.clientId, 'clientId', name);
   const clientSecret = requireString(options.clientSecret, 'clientSecret', name);
@@ -63,8 +66,9 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
   if (!BASIC_ENCODINGS.includes(basicEncoding)) {
     throw invalidOptions(`${name}: basicEncoding must be 'rfc6749' or 'raw'`);
   }
-  const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
   const { audience, extraParams = {}, headers = {} } = options;
+  checkParams(options.scope, audience, extraParams, name);
+  const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
 
   const key =
     options.key ??
@@ -107,6 +111,20 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
     secrets,
   });
   return createHttpTokenProvider(key, options, () => request);
+}
+
+/** A string `extraParams` would be sent character by character, as parameters `0`, `1`, ... */
+function checkParams(scope: unknown, audience: unknown, extraParams: unknown, name: string): void {
+  const scopes: unknown[] = Array.isArray(scope) ? scope : [scope ?? ''];
+  if (!scopes.every((part) => typeof part === 'string')) {
+    throw invalidOptions(`${name}: scope must be a string or an array of strings`);
+  }
+  if (audience !== undefined && typeof audience !== 'string') {
+    throw invalidOptions(`${name}: audience must be a string`);
+  }
+  if (!isRecord(extraParams)) {
+    throw invalidOptions(`${name}: extraParams must be an object of parameter names and values`);
+  }
 }
 
 /**

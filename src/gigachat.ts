@@ -3,6 +3,7 @@ import { invalidOptions } from './errors.js';
 import { fingerprint } from './fingerprint.js';
 import {
   createHttpTokenProvider,
+  requireOptions,
   requireString,
   requireUrl,
   type HttpProviderOptions,
@@ -48,6 +49,7 @@ export type GigaChatOptions = GigaChatCommonOptions &
  */
 export function gigachat(options: GigaChatOptions): TokenProvider {
   const name = 'gigachat';
+  requireOptions(options, name);
   const tokenUrl = requireUrl(options.tokenUrl ?? GIGACHAT_TOKEN_URL, 'tokenUrl', name);
   const scope = requireString(options.scope ?? 'GIGACHAT_API_PERS', 'scope', name);
   const authScheme = options.authScheme ?? 'Basic';

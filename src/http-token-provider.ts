@@ -69,6 +69,27 @@ export function createHttpTokenProvider(
   return Object.freeze(provider);
 }
 
+/**
+ * `options` checked where a wrong kind would not fail by itself: a string `headers` would be spread
+ * character by character into the token request, a key that is no string would fail only later.
+ * @throws {TokenAuthConfigError}
+ */
+export function requireOptions<T extends HttpProviderOptions>(options: T, provider: string): T {
+  if (!isRecord(options)) throw invalidOptions(`${provider}: needs an options object`);
+  if (options.key !== undefined && (typeof options.key !== 'string' || options.key === '')) {
+    throw invalidOptions(`${provider}: \`key\` must be a non-empty string`);
+  }
+  if (options.headers !== undefined && !isRecord(options.headers)) {
+    throw invalidOptions(`${provider}: \`headers\` must be an object of header names and values`);
+  }
+  return options;
+}
+
+/** A plain object of named values (not a string, an array or `null`). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** @throws {TokenAuthConfigError} unless `value` is a non-empty string. */
 export function requireString(value: unknown, name: string, provider: string): string {
   if (typeof value !== 'string' || value === '') {
