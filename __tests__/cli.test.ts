@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -285,6 +285,27 @@ describe('axios-token-flight token', () => {
       expect(run.code).toBe(2);
       expect(run.stderr).toBe('');
       expect(JSON.parse(run.stdout)).toMatchObject({ error: { name: 'UsageError' } });
+    }
+  });
+
+  it('exits quietly with its own code when the reader of its output has gone (| head)', async () => {
+    lab.setTokenDelay(1_000);
+    try {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', CLI, 'token', '--preset', 'client-credentials', '--token-url', lab.tokenUrl()],
+        { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...CLIENT_ENV } },
+      );
+      // The reading end closes before the token arrives: the answer is written to a broken pipe.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(lab.stats.tokenRequests).toBe(1);
+    } finally {
+      lab.setTokenDelay(0);
     }
   });
 

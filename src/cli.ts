@@ -33,6 +33,14 @@ async function main(argv: readonly string[]): Promise<number> {
   return result.exitCode;
 }
 
+// A reader that went away (`| head -c 5`) is no failure: what is left unwritten is dropped and the
+// exit code stays the command's own.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 // The library's timers (retry back-off, timeouts) never keep a process alive; this program must stay
 // until its answer is printed.
 const keepAlive = setInterval(() => undefined, 60_000);
