@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
@@ -59,5 +59,40 @@ describe('npm run demo', () => {
     expect(stdout).toContain('one refresh per provider per half-life');
     expect(stdout).not.toContain('✘');
     expect(stdout).toContain('Every guarantee held.');
+  }, 60_000);
+});
+
+/** Whether util-linux `script`, which runs a command on a pseudo-terminal, is installed. */
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+/** Runs the demo on a pseudo-terminal `columns` wide, with `env` added; resolves with what it wrote. */
+function runDemoOnTerminal(columns: number, env: Record<string, string>): Promise<string> {
+  const demo = `stty cols ${columns}; exec '${process.execPath}' --import tsx demo/demo.ts`;
+  return new Promise((done, fail) => {
+    execFile(
+      'script',
+      ['-qfec', demo, '/dev/null'],
+      { cwd: ROOT, timeout: 60_000, env: { ...process.env, ...env } },
+      (error, out) => (error === null ? done(out) : fail(error)),
+    );
+  });
+}
+
+(hasScript ? describe : describe.skip)('npm run demo on a terminal', () => {
+  it('keeps its live progress within one row, and prints plain lines where TERM=dumb', async () => {
+    const [xterm, dumb] = await Promise.all([
+      runDemoOnTerminal(80, { TERM: 'xterm' }),
+      runDemoOnTerminal(80, { TERM: 'dumb' }),
+    ]);
+    expect(xterm).toContain('Every guarantee held.');
+    const updates = xterm.split('\r\x1b[K').filter((text) => text !== '' && !text.includes('\n'));
+    expect(updates.length).toBeGreaterThan(0);
+    for (const update of updates) {
+      expect(update.length).toBeLessThan(80);
+      expect(update).toMatch(/ retries \d+$/);
+    }
+    expect(dumb).toContain('Every guarantee held.');
+    expect(dumb).not.toContain('\x1b');
+    expect(dumb).toMatch(/^▶ cold burst\r?$/m);
   }, 60_000);
 });

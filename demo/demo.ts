@@ -52,7 +52,8 @@ function emptyTally(name: string): Tally {
   };
 }
 
-const tty = process.stdout.isTTY === true;
+// A terminal that can rewrite its last row; TERM=dumb (an editor's shell buffer) gets plain lines too.
+const tty = process.stdout.isTTY === true && process.env['TERM'] !== 'dumb';
 const tallies: Tally[] = [];
 let retries = 0;
 
@@ -76,10 +77,11 @@ async function phase(
   const progress = tty
     ? setInterval(() => {
         update();
-        process.stdout.write(
-          `\r\x1b[K${name.padEnd(26)} sent ${tally.sent}  ok ${tally.succeeded}  failed ${tally.failed}  ` +
-            `token requests ${tally.tokenRequests}  retries ${tally.retries}`,
-        );
+        const text =
+          `${name.padEnd(26)} sent ${tally.sent}  ok ${tally.succeeded}  failed ${tally.failed}  ` +
+          `tokens ${tally.tokenRequests}  retries ${tally.retries}`;
+        // Within one row: a wrapped line would leave its first row behind at every update.
+        process.stdout.write(`\r\x1b[K${text.slice(0, (process.stdout.columns || 80) - 1)}`);
       }, 80)
     : undefined;
   const send = async (path: string): Promise<void> => {
