@@ -37,6 +37,22 @@ describe('providerFor', () => {
     expect(unset).toThrow(/ATF_CLIENT_SECRET/);
   });
 
+  it('refuses a variable that is not UTF-8 rather than send what Node made of it', () => {
+    // Bytes such as Latin-1 "é" (0xE9) reach process.env as U+FFFD.
+    const latin1 = Buffer.from([0x73, 0xe9, 0x63]).toString('utf8');
+    for (const env of [
+      { ATF_CLIENT_ID: 'id', ATF_CLIENT_SECRET: latin1 },
+      { ATF_CLIENT_ID: latin1, ATF_CLIENT_SECRET: 'secret' },
+    ]) {
+      const build = (): unknown => providerFor(command(['--preset', 'bog']), env);
+      expect(build).toThrow(UsageError);
+      expect(build).toThrow(/is not valid UTF-8/);
+    }
+    const key = (): unknown =>
+      providerFor(command(['--preset', 'gigachat']), { GIGACHAT_CREDENTIALS: `${KEY}${latin1}` });
+    expect(key).toThrow(/GIGACHAT_CREDENTIALS is not valid UTF-8/);
+  });
+
   it('builds gigachat from an id and secret when no key is set', () => {
     const provider = providerFor(command(['--preset', 'gigachat', '--client-id', 'id-from-flag']), {
       ATF_CLIENT_SECRET: 'secret-from-env',

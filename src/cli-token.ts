@@ -34,7 +34,7 @@ export function providerFor(command: TokenCommand, env: Env): TokenProvider {
   try {
     if (command.preset === 'gigachat') {
       const options = { ...shared, ...tokenUrl, ...(scope as { scope?: GigaChatScope }) };
-      const credentials = nonEmpty(env['GIGACHAT_CREDENTIALS']);
+      const credentials = fromEnv(env, 'GIGACHAT_CREDENTIALS');
       if (credentials !== undefined) {
         if (command.clientId !== undefined) {
           throw new UsageError(
@@ -184,8 +184,8 @@ function clientSecretPair(
   env: Env,
   alternative: string,
 ): { clientId: string; clientSecret: string } {
-  const clientId = command.clientId ?? nonEmpty(env['ATF_CLIENT_ID']);
-  const clientSecret = nonEmpty(env['ATF_CLIENT_SECRET']);
+  const clientId = command.clientId ?? fromEnv(env, 'ATF_CLIENT_ID');
+  const clientSecret = fromEnv(env, 'ATF_CLIENT_SECRET');
   if (clientId === undefined || clientSecret === undefined) {
     throw new UsageError(
       `${command.preset} needs ${alternative}ATF_CLIENT_ID (or --client-id) and ATF_CLIENT_SECRET in the environment`,
@@ -225,10 +225,18 @@ function requireTokenUrl(command: TokenCommand): string {
   return command.tokenUrl;
 }
 
-/** `value` without surrounding whitespace, such as the `\r` a file with Windows line endings leaves. */
-function nonEmpty(value: string | undefined): string | undefined {
-  const text = value?.trim();
-  return text === undefined || text === '' ? undefined : text;
+/**
+ * The variable without surrounding whitespace, such as the `\r` a file with Windows line endings leaves.
+ * @throws {UsageError} when it is not UTF-8: Node reads such bytes as U+FFFD, and the server would only
+ * answer that the credentials are wrong.
+ */
+function fromEnv(env: Env, name: string): string | undefined {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return undefined;
+  if (text.includes('\uFFFD')) {
+    throw new UsageError(`${name} is not valid UTF-8 (was it saved in another encoding?)`);
+  }
+  return text;
 }
 
 function timeLeft(total: number): string {
