@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
@@ -59,6 +59,18 @@ describe('npm run demo', () => {
     expect(stdout).toContain('one refresh per provider per half-life');
     expect(stdout).not.toContain('✘');
     expect(stdout).toContain('Every guarantee held.');
+  }, 60_000);
+});
+
+describe('npm run demo | head', () => {
+  it('plays on without a stack when the reader of its output has gone, and still exits 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'demo/demo.ts')], { cwd: ROOT });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   }, 60_000);
 });
 

@@ -57,6 +57,12 @@ const tty = process.stdout.isTTY === true && process.env['TERM'] !== 'dumb';
 const tallies: Tally[] = [];
 let retries = 0;
 
+// A reader that went away (`| head`) is no failure: the rest of the output is dropped, and the exit
+// code still says whether every guarantee held.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 function line(text: string): void {
   process.stdout.write(tty ? `\r\x1b[K${text}\n` : `${text}\n`);
 }
