@@ -1,4 +1,6 @@
-import { parseCommand, UsageError } from '../src/cli-args.js';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseCommand, USAGE, UsageError } from '../src/cli-args.js';
 
 const SECRET = 'c2VjcmV0LWtleS1wYXN0ZWQtaGVyZQ==';
 
@@ -98,5 +100,14 @@ describe('parseCommand', () => {
       command: 'token',
       preset,
     });
+  });
+});
+
+describe('USAGE', () => {
+  it('lists the options the README documents, and the README every option it lists', () => {
+    const readme = readFileSync(resolve(__dirname, '../README.md'), 'utf8');
+    const section = /^## CLI\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+    const flags = (text: string): string[] => [...new Set(text.match(/--[a-z][a-z-]*/g))].sort();
+    expect(flags(section)).toEqual(flags(USAGE));
   });
 });
