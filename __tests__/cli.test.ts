@@ -266,6 +266,25 @@ describe('axios-token-flight token', () => {
     }
   });
 
+  it('names the proxy variable when the connection through that proxy failed', async () => {
+    // Nothing listens on port 9 of the loopback interface: the proxy refuses, not the endpoint.
+    const run = await runCli(
+      [
+        'token',
+        '--preset',
+        'client-credentials',
+        '--token-url',
+        'http://idp.proxied.test/token',
+        '--allow-insecure-http',
+        '--timeout-ms',
+        '2000',
+      ],
+      { ...CLIENT_ENV, HTTP_PROXY: 'http://127.0.0.1:9' },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('network_error (ECONNREFUSED) (through the proxy in HTTP_PROXY)');
+  });
+
   it('exits 2 on an unknown preset or a missing token URL', async () => {
     const unknown = await runCli(['token', '--preset', 'nope'], CLIENT_ENV);
     expect(unknown.code).toBe(2);

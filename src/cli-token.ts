@@ -106,7 +106,7 @@ export async function runTokenCommand(
     }
     return failure(command, 1, {
       name: error.name,
-      message: error.message,
+      message: error.message + proxyNote(error, env),
       providerKey: error.providerKey,
       ...(error.status === undefined ? {} : { status: error.status }),
       ...(error.code === undefined ? {} : { code: error.code }),
@@ -177,6 +177,20 @@ function printableJson(value: unknown): string {
 
 function escaped(char: string): string {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Which proxy variable a connection failure went through: axios connects to that proxy, and the
+ * error's code (ECONNREFUSED, ENOTFOUND) is about it, not about the token endpoint.
+ */
+function proxyNote(error: TokenRequestError, env: Env): string {
+  const scheme = /^(https?):/.exec(error.endpoint ?? '')?.[1];
+  if (scheme === undefined || (error.code !== 'network_error' && error.code !== 'timeout')) return '';
+  const isSet = (variable: string): boolean => (env[variable]?.trim() ?? '') !== '';
+  const name = [`${scheme}_proxy`, `${scheme.toUpperCase()}_PROXY`, 'all_proxy', 'ALL_PROXY'].find(isSet);
+  if (name === undefined) return '';
+  const exempt = isSet('no_proxy') || isSet('NO_PROXY') ? ' unless NO_PROXY names its host' : '';
+  return ` (through the proxy in ${name}${exempt})`;
 }
 
 function clientSecretPair(
