@@ -66,6 +66,26 @@ describe('parseCommand', () => {
     expect(usageError(['token', '-x']).message).toBe('Unknown option -x (see --help)');
   });
 
+  it('says when an argument ends with the carriage return of a script with Windows line endings', () => {
+    for (const argv of [
+      ['token', '--preset', 'bog', '--json\r'],
+      ['token', '--preset', 'bog\r'],
+      [
+        'token',
+        '--preset',
+        'client-credentials',
+        '--token-url',
+        'https://idp.example.com/t',
+        '--scope',
+        'api\r',
+      ],
+    ]) {
+      const error = usageError(argv);
+      expect(error.message).toMatch(/ends with a carriage return/);
+      expect(error.message).not.toContain('\r');
+    }
+  });
+
   it('names an option that lacks its value, or has one it does not take, without the value', () => {
     expect(usageError(['token', '--preset']).message).toContain('--preset');
     const error = usageError(['token', '--preset', 'bog', '--json=abc12345']);

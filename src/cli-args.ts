@@ -83,6 +83,12 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
       );
     }
   }
+  // The last argument of each line of a script saved with Windows line endings; not echoed either.
+  if (argv.some((arg) => arg.endsWith('\r'))) {
+    throw new UsageError(
+      'An argument ends with a carriage return (\\r): save the script with Unix (LF) line endings',
+    );
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
