@@ -546,6 +546,22 @@ describe('failures', () => {
     expect(error.stack).not.toContain('leaky-access-token-123');
   });
 
+  it('reveals neither a refresh token nor an id token an error body carries', () => {
+    const body = {
+      access_token: 'leaky-access-token-123',
+      refresh_token: 'leaky-refresh-token-456',
+      id_token: 'leaky.id-token.789',
+      error: 'server_error',
+      error_description: 'issued leaky-refresh-token-456 and leaky.id-token.789 by mistake',
+    };
+    const error = parseError(body);
+    expect(error.description).toBe('issued [REDACTED] and [REDACTED] by mistake');
+    for (const shown of [JSON.stringify(error), error.message, String(error.stack)]) {
+      expect(shown).not.toContain('leaky-refresh-token-456');
+      expect(shown).not.toContain('leaky.id-token.789');
+    }
+  });
+
   it('reads an error from a form-encoded body', () => {
     const error = parseError('error=invalid_scope&error_description=Unknown+scope', {
       contentType: 'application/x-www-form-urlencoded',

@@ -91,6 +91,11 @@ function parse(
 
   const accessToken = pickAccessToken(raw);
   if (typeof accessToken === 'string') secrets.push(accessToken);
+  // Credentials too, should an error description (or the body kept on the error) repeat them.
+  for (const name of ['refresh_token', 'id_token']) {
+    const value = raw[name];
+    if (typeof value === 'string') secrets.push(value);
+  }
 
   // Any truthy `error` fails, even next to a token and with status 200; `null`, `''`, `0` mean none.
   if (raw['error']) {
