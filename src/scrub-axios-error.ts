@@ -1,4 +1,4 @@
-import type { AxiosError } from 'axios';
+import axios, { type AxiosError } from 'axios';
 import type { RequestTokenState } from './request-token-state.js';
 import { isNodeReadable } from './stream-body.js';
 
@@ -13,7 +13,7 @@ export function scrubAxiosError(error: Partial<AxiosError>, header: string, stat
   // axios' fetch adapter (1.7 to 1.12) rethrows the error `settle` made as the `cause` of a copy:
   // that one's `request` is the fetch `Request`, whose headers `util.inspect` prints.
   let cause: unknown = error.cause;
-  for (let depth = 0; depth < MAX_CAUSE_DEPTH && isAxiosError(cause) && cause !== error; depth += 1) {
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && axios.isAxiosError(cause) && cause !== error; depth += 1) {
     scrubOne(cause, header, state);
     cause = cause.cause;
   }
@@ -21,10 +21,6 @@ export function scrubAxiosError(error: Partial<AxiosError>, header: string, stat
 }
 
 const MAX_CAUSE_DEPTH = 4;
-
-function isAxiosError(value: unknown): value is Partial<AxiosError> {
-  return value !== null && typeof value === 'object' && (value as Partial<AxiosError>).isAxiosError === true;
-}
 
 function scrubOne(error: Partial<AxiosError>, header: string, state: RequestTokenState): void {
   const headers = error.config?.headers;

@@ -11,15 +11,17 @@ export interface WebReadableLike {
 }
 
 export function isNodeReadable(value: unknown): value is NodeReadableLike {
-  return (
-    value !== null && typeof value === 'object' && typeof (value as { pipe?: unknown }).pipe === 'function'
-  );
+  return hasMethod(value, 'pipe');
 }
 
 export function isWebReadable(value: unknown): value is WebReadableLike {
+  return hasMethod(value, 'getReader');
+}
+
+function hasMethod(value: unknown, name: string): boolean {
   return (
     value !== null &&
     typeof value === 'object' &&
-    typeof (value as { getReader?: unknown }).getReader === 'function'
+    typeof (value as Record<string, unknown>)[name] === 'function'
   );
 }
