@@ -86,12 +86,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
     authMethod === 'client_secret_basic'
       ? basicCredentials(clientId, clientSecret, basicEncoding)
       : undefined;
-  const secrets = [
-    clientSecret,
-    ...(basic === undefined ? [] : [basic]),
-    ...credentialValues(extraParams),
-    ...credentialValues(headers),
-  ];
+  const secrets = [clientSecret, ...(basic === undefined ? [] : [basic]), ...credentialValues(extraParams)];
 
   const params = new URLSearchParams({ grant_type: 'client_credentials' });
   if (basic === undefined) {

@@ -10,7 +10,6 @@ import {
 } from './http-token-provider.js';
 import { derivedProviderKey, tokenUrlKeyPart } from './provider-key.js';
 import { randomUUID } from './random-uuid.js';
-import { credentialValues } from './redact-secrets.js';
 import type { TokenProvider } from './token.js';
 
 export const GIGACHAT_TOKEN_URL = 'https://ngw.devices.sberbank.ru:9443/api/v2/oauth';
@@ -80,7 +79,7 @@ export function gigachat(options: GigaChatOptions): TokenProvider {
     credentials = encodeBase64(`${clientId}:${clientSecret}`);
   }
   const headers = options.headers ?? {};
-  secrets.push(credentials, ...credentialValues(headers));
+  secrets.push(credentials);
   const key =
     options.key ??
     derivedProviderKey('gigachat', [

@@ -1,5 +1,6 @@
 import type { AxiosInstance, AxiosRequestConfig } from 'axios';
 import { invalidOptions } from './errors.js';
+import { credentialValues } from './redact-secrets.js';
 import { resolveRetryPolicy, type RetryOptions } from './retry-policy.js';
 import type { FetchTokenContext, Token, TokenProvider } from './token.js';
 import { createTokenHttp, requestToken, type TokenHttpRequest } from './token-request.js';
@@ -48,12 +49,16 @@ export function createHttpTokenProvider(
   const retry = resolveRetryPolicy(options.retry);
   const allowInsecureHttp = options.allowInsecureHttp === true;
   const http = createTokenHttp(options.http);
+  // Custom headers named for a credential (`X-Api-Key`, `Cookie`) are secrets of every provider.
+  const headerSecrets = credentialValues(options.headers);
   const provider: TokenProvider = {
     key,
     async fetchToken(context: FetchTokenContext = {}): Promise<Token> {
+      const built = build();
       return requestToken(
         {
-          ...build(),
+          ...built,
+          secrets: headerSecrets.length === 0 ? built.secrets : [...built.secrets, ...headerSecrets],
           providerKey: key,
           http,
           timeoutMs,
