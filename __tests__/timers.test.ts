@@ -3,6 +3,7 @@ import {
   keepAliveUntilSettled,
   MAX_TIMER_DELAY_MS,
   monotonicClock,
+  setLateTimeout,
   sleep,
   yieldToEventLoop,
 } from '../src/timers.js';
@@ -131,6 +132,33 @@ describe('yieldToEventLoop', () => {
       global.setImmediate = original;
     }
     expect(timeout).toHaveBeenCalledWith(expect.any(Function), 0);
+  });
+});
+
+describe('setLateTimeout', () => {
+  it('calls back once the time is up, after what was already waiting when it fell due', async () => {
+    const order: string[] = [];
+    const fired = new Promise<void>((resolve) => {
+      setLateTimeout(() => {
+        order.push('timeout');
+        resolve();
+      }, 10);
+    });
+    // Busy past the due time while an answer waits: the timer is due first, the answer is read first.
+    const busyUntil = Date.now() + 30;
+    setImmediate(() => order.push('answer'));
+    while (Date.now() < busyUntil);
+    await fired;
+    expect(order).toEqual(['answer', 'timeout']);
+  });
+
+  it('does not keep the process alive, and calls nothing once cleared', async () => {
+    const onTimeout = jest.fn();
+    const timer = setLateTimeout(onTimeout, 5);
+    expect(timer.hasRef()).toBe(false);
+    clearTimeout(timer);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(onTimeout).not.toHaveBeenCalled();
   });
 });
 

@@ -5,7 +5,7 @@ import {
 } from './broadcast-message.js';
 import { ExpirySweep } from './expiry-sweep.js';
 import { randomUUID } from './random-uuid.js';
-import { timerDelay, wallClock, yieldToEventLoop } from './timers.js';
+import { setLateTimeout, timerDelay, wallClock } from './timers.js';
 import type { Token } from './token.js';
 import type { TokenStore } from './token-store.js';
 
@@ -202,9 +202,7 @@ export class BroadcastTokenStore implements TokenStore {
         for (const peer of question.waitingFor) this.#peers.delete(peer);
         question.done(undefined);
       };
-      // Timers run first in a turn: an answer that came while this tab was busy or frozen is read first.
-      const timer = setTimeout(() => void yieldToEventLoop().then(timeUp), timerDelay(this.#askTimeoutMs));
-      (timer as { unref?: () => void }).unref?.();
+      const timer = setLateTimeout(timeUp, this.#askTimeoutMs);
       const question: Question = {
         waitingFor: new Set(this.#peers),
         exclude: this.#fresh(key)?.token.accessToken,

@@ -1,5 +1,5 @@
 import { invalidOptions, TokenFlightError } from './errors.js';
-import { timerDelay } from './timers.js';
+import { setLateTimeout } from './timers.js';
 
 /**
  * The part of an ioredis (v5+) client this library uses. Structural, so that ioredis is never
@@ -123,14 +123,9 @@ function sender(client: RedisClient): Sender {
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number, command: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    // Timers run before the I/O of the same turn: a reply that came while this process was busy (a
-    // cold burst over many keys) is read first, so the process's own lag is not taken for Redis's.
-    const timer = setTimeout(() => {
-      setImmediate(() => {
-        reject(new TokenFlightError(`Redis ${command} timed out after ${timeoutMs} ms`, 'redis_timeout'));
-      });
-    }, timerDelay(timeoutMs));
-    timer.unref?.();
+    const timer = setLateTimeout(() => {
+      reject(new TokenFlightError(`Redis ${command} timed out after ${timeoutMs} ms`, 'redis_timeout'));
+    }, timeoutMs);
     // The late settlement of a timed-out command is consumed here, never left unhandled.
     promise.then(
       (value) => {

@@ -46,6 +46,18 @@ export function yieldToEventLoop(): Promise<void> {
 }
 
 /**
+ * Calls `onTimeout` once `ms` (clamped) have passed and the events already waiting have been handled.
+ * Timers run before the I/O of the same turn: an answer that came while this process was busy (a
+ * cold burst) or frozen is read first, so the process's own lag is not taken for the other side's.
+ * The timer does not keep a Node process alive; `clearTimeout` it once the answer is there.
+ */
+export function setLateTimeout(onTimeout: () => void, ms: number): ReturnType<typeof setTimeout> {
+  const timer = setTimeout(() => void yieldToEventLoop().then(onTimeout), timerDelay(ms));
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
+}
+
+/**
  * Keeps a Node process alive until `promise` settles: for a caller that waits on work whose own
  * waits do not (a background refresh it joined, in its back-off).
  *
