@@ -1,10 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import axios from 'axios';
 import { DEFAULT_CLIENT, startAuthLab, type AuthLab } from './support/auth-lab.js';
+import { runWithStdoutClosed } from './support/closed-stdout.js';
 
 const ROOT = resolve(__dirname, '..');
 const CLI = resolve(ROOT, 'src/cli.ts');
@@ -310,16 +311,11 @@ describe('axios-token-flight token', () => {
   it('exits quietly with its own code when the reader of its output has gone (| head)', async () => {
     lab.setTokenDelay(1_000);
     try {
-      const child = spawn(
-        process.execPath,
+      // The reading end closes before the token arrives: the answer is written to a broken pipe.
+      const { code, stderr } = await runWithStdoutClosed(
         ['--import', 'tsx', CLI, 'token', '--preset', 'client-credentials', '--token-url', lab.tokenUrl()],
         { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...CLIENT_ENV } },
       );
-      // The reading end closes before the token arrives: the answer is written to a broken pipe.
-      child.stdout.destroy();
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const code = await new Promise<number | null>((done) => child.on('close', done));
       expect(stderr).toBe('');
       expect(code).toBe(0);
       expect(lab.stats.tokenRequests).toBe(1);

@@ -1,5 +1,6 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { runWithStdoutClosed } from './support/closed-stdout.js';
 
 const ROOT = resolve(__dirname, '..');
 /** Nothing listens on port 9 of the loopback interface. */
@@ -64,11 +65,9 @@ describe('npm run demo', () => {
 
 describe('npm run demo | head', () => {
   it('plays on without a stack when the reader of its output has gone, and still exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'demo/demo.ts')], { cwd: ROOT });
-    child.stdout.destroy();
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((done) => child.on('close', done));
+    const { code, stderr } = await runWithStdoutClosed(['--import', 'tsx', resolve(ROOT, 'demo/demo.ts')], {
+      cwd: ROOT,
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
   }, 60_000);
